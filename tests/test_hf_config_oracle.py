@@ -5,13 +5,12 @@ import warnings
 
 import pytest
 
-torch = pytest.importorskip("torch")
-transformers = pytest.importorskip("transformers")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from llmplanner.core.hf_config import architecture_from_config  # noqa: E402
-from llmplanner.core.params import count_params  # noqa: E402
+from llmplanner.core.hf_config import architecture_from_config
+from llmplanner.core.params import count_params
 
 warnings.filterwarnings("ignore")
 logging.getLogger("transformers").setLevel(logging.ERROR)
