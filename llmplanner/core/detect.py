@@ -25,6 +25,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import platform
+import sys
 from collections import OrderedDict
 
 from .detect_apple import detect_apple
@@ -112,10 +113,13 @@ def match_catalogue(devices: list[DetectedDevice]) -> tuple[list[DetectedDevice]
     """Each device's hardware-catalogue entry, when the catalogue (``llmplanner.core.hardware``) exists."""
     if not devices:
         return devices, []
-    if importlib.util.find_spec(CATALOGUE_MODULE) is None:
-        return devices, ["the hardware catalogue is not part of this build: devices are shown with their memory "
-                         "only (no bandwidth or FLOP/s)"]
-    find = getattr(importlib.import_module(CATALOGUE_MODULE), "find_accelerator", None)
+    module = sys.modules.get(CATALOGUE_MODULE)
+    if module is None:
+        if importlib.util.find_spec(CATALOGUE_MODULE) is None:
+            return devices, ["the hardware catalogue is not part of this build: devices are shown with their "
+                             "memory only (no bandwidth or FLOP/s)"]
+        module = importlib.import_module(CATALOGUE_MODULE)
+    find = getattr(module, "find_accelerator", None)
     if find is None:
         return devices, ["the hardware catalogue has no find_accelerator(): devices are not matched"]
     out, notes = [], []

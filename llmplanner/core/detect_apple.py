@@ -49,7 +49,8 @@ class AppleResult:
 
 
 def is_apple_silicon(system: str | None = None, machine: str | None = None,
-                     sysctl: Callable[[str], str | None] = _sysctl) -> bool:
+                     sysctl: Callable[[str], str | None] | None = None) -> bool:
+    sysctl = sysctl or _sysctl
     system = system or platform.system()
     if system != "Darwin":
         return False
@@ -60,8 +61,9 @@ def is_apple_silicon(system: str | None = None, machine: str | None = None,
 
 def detect_apple(*, metal_recommended_bytes: int | None = None, ram_available_bytes: int | None = None,
                  system: str | None = None, machine: str | None = None,
-                 sysctl: Callable[[str], str | None] = _sysctl) -> AppleResult:
+                 sysctl: Callable[[str], str | None] | None = None) -> AppleResult:
     """The Apple GPU as one integrated device; ``metal_recommended_bytes`` comes from the torch probe."""
+    sysctl = sysctl or _sysctl
     if not is_apple_silicon(system, machine, sysctl):
         return AppleResult((), LayerReport("apple", "unavailable", "not an Apple Silicon Mac"))
     chip = sysctl("machdep.cpu.brand_string") or "Apple Silicon GPU"
