@@ -60,13 +60,13 @@ def run(args) -> int:
         if not args.json:
             print(f"calibration {'deleted' if removed else 'was empty'}: {store.path}")
     if not has_model:
-        if args.show_calibration or not args.reset_calibration:
+        if not (args.show_calibration or args.reset_calibration):
+            load_model_from_args(args)  # raises "name a model ..."
+        if args.show_calibration:
             out["calibration"] = store.as_dict()
-            if args.json:
-                print_json(out)
-            else:
+            if not args.json:
                 _print_calibration(out["calibration"])
-        elif args.json:
+        if args.json:
             print_json(out)
         return 0
 
@@ -74,9 +74,10 @@ def run(args) -> int:
 
     model = load_model_from_args(args)
     last = {"text": None}
+    show_progress = not args.json and sys.stderr.isatty()  # scripts get only the result (and one error line)
 
     def progress(percent: float, text: str) -> None:
-        if not args.json and text != last["text"] and not text.startswith("decoding token"):
+        if show_progress and text != last["text"] and not text.startswith("decoding token"):
             print(f"[{percent:3.0f}%] {text}", file=sys.stderr, flush=True)
             last["text"] = text
 

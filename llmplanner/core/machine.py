@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from .tiers import TierDecision
+
 BACKENDS = ("cuda", "rocm", "mps", "xpu")
 """Accelerator back-ends, named as torch names its devices (ROCm devices appear as ``cuda`` in torch)."""
 
@@ -92,8 +94,8 @@ class MachineInfo:
     tier: str
     swap_total_bytes: int | None = None
     swap_free_bytes: int | None = None
-    tier_decision: object = None
-    """A ``llmplanner.core.tiers.TierDecision``: the figures and the rule behind ``tier``."""
+    tier_decision: TierDecision | None = None
+    """The figures and the rule behind ``tier``."""
     layers: tuple[LayerReport, ...] = ()
     notes: tuple[str, ...] = ()
     platform: str = ""

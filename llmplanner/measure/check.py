@@ -19,7 +19,6 @@ logits transformers skips with ``logits_to_keep=1``).
 """
 from __future__ import annotations
 
-import gc
 import inspect
 import time
 from dataclasses import asdict, dataclass, field
@@ -37,6 +36,16 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 BUDGET_SHARE = {"cuda": 0.9, "mps": 0.9, "cpu": 0.8}
 """Share of the free memory the check lets itself use: the rest is headroom for the allocator's
 fragmentation, library workspaces (cuBLAS) and, on the CPU, the desktop and page cache."""
+
+
+class CheckOutOfMemory(PlannerError):
+    """The device ran out of memory during the check (another process took memory meanwhile, or a long
+    prompt's activations): fewer prompt tokens or ``max_layers`` make a smaller check."""
+
+
+def _is_out_of_memory(e: BaseException) -> bool:
+    text = str(e).lower()
+    return type(e).__name__ == "OutOfMemoryError" or "out of memory" in text or "can't allocate memory" in text
 
 
 @dataclass(frozen=True)
@@ -241,10 +250,53 @@ def _build(config, model_class, dtype, device, seed: int, torch):
     return model.eval()
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What will be built where, decided before anything is allocated."""
+
+    device: object
+    kind: str
+    backend: str
+    dtype_name: str
+    elem: int
+    cfg: dict
+    origin: str
+    layers: int
+    built_arch: Architecture
+    notes: list
+
+
+def _plan(model: LoadedModel, options: CheckOptions, torch) -> _Plan:
+    arch = model.architecture
+    device, kind, backend = resolve_device(torch, options.device)
+    dtype_name = hf_model.torch_dtype_name(options.format or _default_format(torch, kind, device))
+    elem = hf_model.DTYPE_BYTES[dtype_name]
+    cfg, origin, notes = hf_model.config_for_check(model)
+    budget = int(_free_bytes(torch, device, kind) * BUDGET_SHARE[kind])
+    if options.memory_budget_bytes is not None:
+        budget = min(budget, options.memory_budget_bytes)
+    layers = hf_model.layers_that_fit(arch, budget, elem, options.prompt_tokens + options.gen_tokens)
+    if layers == 0:
+        raise PlannerError(f"not even one layer of {arch.name} fits in {budget / 2**30:.2f} GiB on {device} "
+                           f"(embeddings and output alone need more)", field="device")
+    if options.max_layers is not None:
+        layers = min(layers, max(1, options.max_layers))
+    if layers < arch.num_layers:
+        by_request = options.max_layers is not None and layers == options.max_layers
+        why = (f"--max-layers {options.max_layers}" if by_request
+               else f"the whole model does not fit the {budget / 2**30:.2f} GiB available on {device}")
+        notes.append(f"scaled: built {layers} of {arch.num_layers} layers with the same widths ({why}); "
+                     "per-layer memory and time are the real model's, totals are for the smaller model")
+        cfg = hf_model.scale_config(cfg, layers)
+    return _Plan(device, kind, backend, dtype_name, elem, cfg, origin, layers,
+                 hf_model.scaled_architecture(arch, layers), notes)
+
+
 def run_check(model: LoadedModel, options: CheckOptions | None = None,
               state: CheckState | None = None) -> CheckResult:
-    """Measure ``model`` on this machine (see the module docstring); raises ``PlannerError`` for bad input
-    and ``CheckCancelled`` when ``state`` is interrupted."""
+    """Measure ``model`` on this machine (see the module docstring). Raises ``PlannerError`` for bad input
+    (``CheckOutOfMemory`` when the device runs out of memory) and ``CheckCancelled`` when ``state`` is
+    interrupted."""
     options = options or CheckOptions()
     state = state or CheckState()
     if options.prompt_tokens < 1 or options.gen_tokens < 1:
@@ -253,124 +305,116 @@ def run_check(model: LoadedModel, options: CheckOptions | None = None,
     if options.prompt_tokens + options.gen_tokens > arch.max_context:
         raise PlannerError(f"{options.prompt_tokens} + {options.gen_tokens} tokens exceed {arch.name}'s maximum "
                            f"context of {arch.max_context}", field="tokens")
+    if options.format is not None:
+        hf_model.torch_dtype_name(options.format)  # refuse a bad format before the slow imports
+    if (options.device or "auto").strip().lower().partition(":")[0] not in DEVICES:
+        raise UnknownNameError("device", options.device, DEVICES, field="device")
     state.step(1, "loading torch and transformers")
     import torch
+
+    state.step(5, "choosing how many layers fit")
+    plan = _plan(model, options, torch)
+    try:
+        return _measure(model, options, state, plan, torch)
+    except RuntimeError as e:  # torch.OutOfMemoryError is a RuntimeError too
+        if not _is_out_of_memory(e):
+            raise
+        raise CheckOutOfMemory(f"the check ran out of memory on {plan.device} with {plan.layers} layers and "
+                               f"{options.prompt_tokens} prompt tokens ({str(e).splitlines()[0][:160]}); try "
+                               "fewer --prompt-tokens or --max-layers", field="device") from None
+    finally:
+        if plan.kind == "cuda":
+            torch.cuda.empty_cache()
+        elif plan.kind == "mps":
+            torch.mps.empty_cache()
+
+
+def _measure(model: LoadedModel, options: CheckOptions, state: CheckState, plan: _Plan, torch) -> CheckResult:
     import transformers
 
-    device, kind, backend = resolve_device(torch, options.device)
-    fmt = options.format or _default_format(torch, kind, device)
-    dtype_name = hf_model.torch_dtype_name(fmt)
-    elem = hf_model.DTYPE_BYTES[dtype_name]
-    dtype = getattr(torch, dtype_name)
-    cfg, origin, notes = hf_model.config_for_check(model)
-    state.step(5, "choosing how many layers fit")
-    tokens = options.prompt_tokens + options.gen_tokens
-    free = _free_bytes(torch, device, kind)
-    budget = int(free * BUDGET_SHARE[kind])
-    if options.memory_budget_bytes is not None:
-        budget = min(budget, options.memory_budget_bytes)
-    layers = hf_model.layers_that_fit(arch, budget, elem, tokens)
-    if layers == 0:
-        raise PlannerError(f"not even one layer of {arch.name} fits in {budget / 2**30:.2f} GiB on {device} "
-                           f"(embeddings and output alone need more)", field="device")
-    if options.max_layers is not None:
-        layers = min(layers, max(1, options.max_layers))
-    if layers < arch.num_layers:
-        why = (f"--max-layers {options.max_layers}" if options.max_layers is not None and
-               options.max_layers < arch.num_layers and layers == options.max_layers
-               else f"the whole model does not fit the {budget / 2**30:.2f} GiB available on {device}")
-        notes.append(f"scaled: built {layers} of {arch.num_layers} layers with the same widths ({why}); "
-                     "per-layer memory and time are the real model's, totals are for the smaller model")
-        cfg = hf_model.scale_config(cfg, layers)
-    built_arch = hf_model.scaled_architecture(arch, layers)
-    config, model_class = _prepare(cfg, torch)
-
+    arch, built_arch, device, kind = model.architecture, plan.built_arch, plan.device, plan.kind
+    notes = plan.notes
+    config, model_class = _prepare(plan.cfg, torch)
+    sync = _sync_fn(torch, kind, device)
     meter = meter_for(kind, torch, device)
     meter.start()
-    state.step(10, f"building {layers} layers in {fmt} on {device}")
-    t0 = time.perf_counter()
-    net = _build(config, model_class, dtype, device, options.seed, torch)
-    sync = _sync_fn(torch, kind, device)
-    build_seconds = _elapsed(sync, t0)
-    meter.sample()
-    params_built = sum(p.numel() for p in net.parameters())
-    weights_bytes = sum(p.numel() * p.element_size() for p in net.parameters())
-    buffers_bytes = sum(b.numel() * b.element_size() for b in net.buffers())
-    expected = count_params(built_arch).total
-    if params_built != expected:
-        notes.append(f"transformers built {params_built:,} parameters where the architecture counts {expected:,} "
-                     f"({origin}): memory figures are for what was built")
-
-    forward = inspect.signature(net.forward).parameters
-    cache_kw = "cache" if "cache" in forward else "past_key_values"
-    keep_kw = next((k for k in ("logits_to_keep", "num_logits_to_keep") if k in forward), None)
-    vocab = int(net.config.vocab_size if hasattr(net.config, "vocab_size") else arch.embeddings.vocab_size)
-    gen = torch.Generator().manual_seed(options.seed)
-
-    def run_once(prompt: int, steps: int, progress: tuple[float, float] | None):
-        ids = torch.randint(0, vocab, (1, prompt), generator=gen).to(device)
-        extra = {keep_kw: 1} if keep_kw else {}
-        sync()
-        start = time.perf_counter()
-        out = net(input_ids=ids, use_cache=True, **extra)
-        prefill_s = _elapsed(sync, start)
+    try:
+        fmt = hf_model.FORMAT_NAMES[plan.dtype_name]
+        state.step(10, f"building {plan.layers} layers in {fmt} on {device}")
+        t0 = time.perf_counter()
+        net = _build(config, model_class, getattr(torch, plan.dtype_name), device, options.seed, torch)
+        build_seconds = _elapsed(sync, t0)
         meter.sample()
-        cache = _cache_of(out)
-        nxt = out.logits[:, -1:].argmax(-1)
-        del out
-        start = time.perf_counter()
-        for i in range(steps):
-            if progress is not None:
-                lo, hi = progress
-                state.step(lo + (hi - lo) * i / steps, f"decoding token {i + 1} of {steps}")
-            else:
-                state.check_cancelled()
-            out = net(input_ids=nxt, use_cache=True, **{cache_kw: cache})
+        params_built = sum(p.numel() for p in net.parameters())
+        weights_bytes = sum(p.numel() * p.element_size() for p in net.parameters())
+        buffers_bytes = sum(b.numel() * b.element_size() for b in net.buffers())
+        forward = inspect.signature(net.forward).parameters
+        cache_kw = "cache" if "cache" in forward else "past_key_values"
+        keep_kw = next((k for k in ("logits_to_keep", "num_logits_to_keep") if k in forward), None)
+        vocab = int(getattr(net.config, "vocab_size", arch.embeddings.vocab_size))
+        gen = torch.Generator().manual_seed(options.seed)
+
+        def run_once(prompt: int, steps: int, progress: tuple[float, float] | None):
+            ids = torch.randint(0, vocab, (1, prompt), generator=gen).to(device)
+            extra = {keep_kw: 1} if keep_kw else {}
+            sync()
+            start = time.perf_counter()
+            out = net(input_ids=ids, use_cache=True, **extra)
+            prefill_s = _elapsed(sync, start)
+            meter.sample()
             cache = _cache_of(out)
             nxt = out.logits[:, -1:].argmax(-1)
             del out
-            meter.sample()
-        decode_s = _elapsed(sync, start)
-        return prefill_s, decode_s, cache
+            start = time.perf_counter()
+            for i in range(steps):
+                if progress is not None:
+                    lo, hi = progress
+                    state.step(lo + (hi - lo) * i / steps, f"decoding token {i + 1} of {steps}")
+                else:
+                    state.check_cancelled()
+                out = net(input_ids=nxt, use_cache=True, **{cache_kw: cache})
+                cache = _cache_of(out)
+                nxt = out.logits[:, -1:].argmax(-1)
+                del out
+                meter.sample()
+            return prefill_s, _elapsed(sync, start), cache
 
-    with torch.inference_mode():
-        state.step(40, "warming up")
-        _, _, warm_cache = run_once(options.prompt_tokens, 2, None)
-        del warm_cache
-        gc.collect()
-        state.step(50, f"prefill of {options.prompt_tokens} tokens")
-        prefill_s, decode_s, cache = run_once(options.prompt_tokens, options.gen_tokens, (60, 99))
-        kv_bytes = cache_bytes(torch, cache)
-    reading = meter.stop()
-    del cache, net
-    gc.collect()
-    if kind == "cuda":
-        torch.cuda.empty_cache()
-    elif kind == "mps":
-        torch.mps.empty_cache()
+        with torch.inference_mode():
+            state.step(40, "warming up")
+            run_once(options.prompt_tokens, 2, None)
+            state.step(50, f"prefill of {options.prompt_tokens} tokens")
+            prefill_s, decode_s, cache = run_once(options.prompt_tokens, options.gen_tokens, (60, 99))
+            kv_bytes = cache_bytes(torch, cache)
+        del cache, net
+    finally:
+        reading = meter.stop()  # also stops the CPU sampler thread when cancelled or out of memory
 
+    expected = count_params(built_arch).total
+    if params_built != expected:
+        notes.append(f"transformers built {params_built:,} parameters where the architecture counts {expected:,} "
+                     f"({plan.origin}): memory figures are for what was built")
+    prefill_s, decode_s = max(prefill_s, 1e-9), max(decode_s, 1e-9)
     head = arch.embeddings.vocab_size * (arch.embeddings.projection_dim or arch.hidden_size)
     flops = prefill_flops(built_arch, options.prompt_tokens)
     if keep_kw:
         flops -= 2 * head * (options.prompt_tokens - 1)
     mean_context = options.prompt_tokens + (options.gen_tokens + 1) / 2
-    bytes_per_token = matmul_params(built_arch) * elem + int(
-        hf_model.kv_bytes_per_token(built_arch, elem) * mean_context)
-    decode_tps = options.gen_tokens / decode_s if decode_s > 0 else float("inf")
-    prefill_tps = options.prompt_tokens / prefill_s if prefill_s > 0 else float("inf")
+    bytes_per_token = matmul_params(built_arch) * plan.elem + int(
+        hf_model.kv_bytes_per_token(built_arch, plan.elem) * mean_context)
+    decode_tps = options.gen_tokens / decode_s
     state.step(100, "done")
     return CheckResult(
-        model=arch.name, device=str(device), backend=backend, device_name=_device_name(torch, device, kind),
-        format=hf_model.FORMAT_NAMES[dtype_name], dtype=dtype_name, config_source=origin,
-        model_type=cfg.get("model_type", ""), layers_built=layers, layers_total=arch.num_layers,
+        model=arch.name, device=str(device), backend=plan.backend, device_name=_device_name(torch, device, kind),
+        format=fmt, dtype=plan.dtype_name, config_source=plan.origin,
+        model_type=plan.cfg.get("model_type", ""), layers_built=plan.layers, layers_total=arch.num_layers,
         params_built=params_built, params_expected=expected, weights_bytes=weights_bytes,
         buffers_bytes=buffers_bytes, kv_cache_bytes=kv_bytes, peak_memory_bytes=reading.peak_bytes,
         memory_method=reading.method, baseline_bytes=reading.baseline_bytes,
         prompt_tokens=options.prompt_tokens, gen_tokens=options.gen_tokens,
-        prefill_seconds=prefill_s, prefill_tokens_per_s=prefill_tps, decode_seconds=decode_s,
-        decode_tokens_per_s=decode_tps, decode_bytes_per_token=bytes_per_token,
+        prefill_seconds=prefill_s, prefill_tokens_per_s=options.prompt_tokens / prefill_s,
+        decode_seconds=decode_s, decode_tokens_per_s=decode_tps, decode_bytes_per_token=bytes_per_token,
         decode_bytes_per_s=bytes_per_token * decode_tps, prefill_flops=flops,
-        prefill_flops_per_s=flops / prefill_s if prefill_s > 0 else float("inf"), build_seconds=build_seconds,
+        prefill_flops_per_s=flops / prefill_s, build_seconds=build_seconds,
         built_architecture=built_arch, memory_details=reading.details,
         versions={"torch": torch.__version__, "transformers": transformers.__version__},
         notes=tuple(notes))

@@ -4,7 +4,9 @@ The check builds the model with transformers' own classes from a configuration (
 .from_config``; random weights, nothing downloaded, never ``trust_remote_code``). Where the plan's model
 came from a ``config.json`` or a preset, that configuration is used as it is; otherwise (a GGUF header, an
 architecture typed in) an equivalent configuration of a family transformers knows is written from the
-``Architecture``: Llama for dense models, Mixtral or Qwen2-MoE for mixtures of experts, DeepSeek-V3 for MLA.
+``Architecture``: Llama for dense models (Qwen2 when only q/k/v carry biases), Mixtral or Qwen2-MoE for
+mixtures of experts, DeepSeek-V3 for MLA. Where the equivalent differs (a plain two-matrix MLP, LayerNorm
+biases, extra norms), the check compares the parameters built with ``core.params`` and says so.
 
 Scaling: a model larger than the device's free memory is built with fewer layers and the same widths
 (hidden size, heads, MLP, vocabulary), so per-layer costs and per-token speed per layer stay those of the
@@ -108,6 +110,8 @@ def equivalent_config(arch: Architecture) -> tuple[dict, str]:
     if moe is not None:
         return dict(common, model_type="mixtral", intermediate_size=moe.expert_intermediate_size,
                     num_local_experts=moe.num_experts, num_experts_per_tok=moe.experts_per_token), "mixtral"
+    if a.bias == "qkv":  # biases on q/k/v only: Qwen2's layout (modeling_qwen2.py)
+        return dict(common, model_type="qwen2", intermediate_size=arch.mlp.intermediate_size), "qwen2"
     return dict(common, model_type="llama", intermediate_size=arch.mlp.intermediate_size,
                 mlp_bias=arch.mlp.bias), "llama"
 
@@ -196,9 +200,9 @@ def build_bytes_bound(arch: Architecture, elem_bytes: int, tokens: int) -> int:
     kv = kv_bytes_per_token(arch, elem_bytes) * tokens
     widest = max(arch.mlp.intermediate_size,
                  (arch.moe.expert_intermediate_size * arch.moe.experts_per_token) if arch.moe else 0)
-    a = arch.attention
-    scores = a.num_heads * tokens * tokens * 4  # one layer's attention scores in fp32, if materialised
-    activations = tokens * (8 * arch.hidden_size + 3 * widest) * elem_bytes + scores
+    # one layer's prefill activations; attention runs through SDPA, which does not keep the
+    # tokens × tokens score matrix (a run that still runs out of memory is reported as such)
+    activations = tokens * (8 * arch.hidden_size + 3 * widest) * elem_bytes
     logits = arch.embeddings.vocab_size * 4 * 2
     return int((weights + kv + activations + logits) * 1.1)
 
