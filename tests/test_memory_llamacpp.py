@@ -89,9 +89,10 @@ def test_partial_offload_moves_layers_and_their_cache_to_the_host():
     a = arch("Llama-3-8B")
     full = estimate_memory(MemoryRequest(a, "q4_k_m", "f16", "llama.cpp", 4096, gpus=gpus("1x")))
     part = estimate_memory(MemoryRequest(a, "q4_k_m", "f16", "llama.cpp", 4096, gpus=gpus("1x"), gpu_layers=20))
-    assert part.gpu_layers == 20
-    assert part.devices[0].layers == 20 and part.devices[-1].layers == 12
-    assert part.devices[0].kv_cache == full.kv_cache_bytes * 20 // 32
+    # llama.cpp counts the output layer: -ngl 20 puts the output layer and the last 19 blocks on the GPU
+    assert (part.gpu_layers, part.total_layers) == (20, 33)
+    assert part.devices[0].layers == 19 and part.devices[-1].layers == 13
+    assert part.devices[0].kv_cache == full.kv_cache_bytes * 19 // 32
     assert part.weights_bytes == full.weights_bytes
 
 

@@ -160,7 +160,8 @@ def estimate(req: MemoryRequest) -> MemoryEstimate:
     if not gpus:
         notes.append("no GPU given: everything in host memory (CPU backend)")
     elif ngl <= n_layer:
-        notes.append(f"partial offload: {min(ngl, n_layer)} of {n_layer} layers on the GPU, the rest on the CPU")
+        notes.append(f"partial offload: {ngl} of {n_layer + 1} layers (the output layer counts as one) on the GPU, "
+                     "the rest on the CPU")
     width_k = kv_layers[0].k_bytes // max(kv_layers[0].cells, 1) if kv_layers else 0
     terms = (
         Term("KV cache", sum(lc.bytes for lc in kv_layers),
@@ -173,7 +174,8 @@ def estimate(req: MemoryRequest) -> MemoryEstimate:
     )
     return MemoryEstimate(
         runtime="llama.cpp", weight_format=req.weight_format, kv_format=req.kv_format, context=req.context,
-        batch=n_seq, devices=tuple(out), gpu_layers=min(ngl, n_layer) if gpus else 0, total_layers=n_layer,
+        # counted as llama.cpp logs them: "offloaded 33/33 layers to GPU" includes the output layer
+        batch=n_seq, devices=tuple(out), gpu_layers=ngl if gpus else 0, total_layers=n_layer + 1,
         reserve_bytes=FIT_TARGET if gpus else 0, terms=terms, notes=tuple(notes),
         extra={"n_ctx": n_ctx, "flash_attention": fa, "n_ubatch": n_ubatch,
                "output_layer_on_gpu": bool(gpus) and ngl > n_layer},
