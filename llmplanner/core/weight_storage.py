@@ -115,6 +115,23 @@ def quantized_matrix_bytes(fmt: WeightFormat, out_features: int, in_features: in
     raise PlannerError(f"{fmt.id} is not a Hugging Face quantisation scheme")
 
 
+def matrix_bytes(fmt, out_features: int, in_features: int) -> int:
+    """Bytes of one ``out × in`` weight matrix stored in ``fmt``'s main representation: the dtype for float
+    formats, the scheme with its buffers for HF quantisation, the file type's default ggml type for GGUF
+    (a recipe gives other tensors other types; ``tensor_storage`` has those)."""
+    f = get_format(fmt)
+    if f.kind == "float":
+        return out_features * in_features * _DTYPE_BYTES[f.params["dtype"]]
+    if f.is_gguf:
+        return out_features * GGML_TYPES[f.params["default_type"]].row_bytes(in_features)
+    return quantized_matrix_bytes(f, out_features, in_features)
+
+
+def storage_bits(fmt, out_features: int = 4096, in_features: int = 4096) -> float:
+    """Bits per weight of an ``out × in`` matrix (4096 × 4096 by default) in ``fmt``, scales included."""
+    return matrix_bytes(fmt, out_features, in_features) * 8 / (out_features * in_features)
+
+
 def _hf_quantizes(fmt: WeightFormat, t: TensorSpec, arch: Architecture) -> bool:
     """Whether a Hugging Face scheme quantises this tensor (see the module docstring)."""
     if t.layer is None or len(t.shape) < 2 or not t.name.endswith(".weight") or t.role in _ROUTER_ROLES:
