@@ -30,7 +30,9 @@ Bytes are of tensor data (what llama.cpp prints as "model size" and vLLM as "wei
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from math import ceil, prod
+from types import MappingProxyType
 
 from .architecture import Architecture
 from .errors import PlannerError
@@ -55,8 +57,8 @@ class TensorStorage:
 @dataclass(frozen=True)
 class WeightBytes:
     total: int
-    by_component: dict
-    """``tensors.COMPONENTS`` → bytes."""
+    by_component: MappingProxyType
+    """``tensors.COMPONENTS`` → bytes (read-only: results are cached and shared)."""
     by_layer: tuple[int, ...]
     """Bytes of each transformer layer (what offloading ``n`` layers moves)."""
     outside_layers: int
@@ -171,12 +173,23 @@ def tensor_storage(arch: Architecture, fmt, *, runtime: str | None = None,
     transformers and vLLM store every tensor in the chosen dtype. ``imatrix`` is passed to the llama.cpp
     recipe (``None``: only where llama-quantize requires one).
     """
+    return _storage(arch, *_key(fmt, runtime, imatrix))
+
+
+def _key(fmt, runtime, imatrix) -> tuple[str, bool, bool | None]:
     f = get_format(fmt)
     if runtime is not None and runtime not in RUNTIMES:
         from .errors import UnknownNameError
 
         raise UnknownNameError("runtime", runtime, RUNTIMES)
-    if f.is_gguf or (f.kind == "float" and runtime in ("llama.cpp", "ollama")):
+    gguf_rules = f.is_gguf or (f.kind == "float" and runtime in ("llama.cpp", "ollama"))
+    return f.id, gguf_rules, (imatrix if gguf_rules else None)
+
+
+@lru_cache(maxsize=512)
+def _storage(arch: Architecture, fid: str, gguf_rules: bool, imatrix: bool | None) -> tuple[TensorStorage, ...]:
+    f = get_format(fid)
+    if gguf_rules:
         return _gguf_storage(arch, f.file_type, imatrix)
     return _hf_storage(arch, f)
 
@@ -185,7 +198,12 @@ def weight_bytes(arch: Architecture, fmt, *, runtime: str | None = None,
                  imatrix: bool | None = None) -> WeightBytes:
     """Weight bytes of ``arch`` in ``fmt``: total, per component, per layer, outside the layers, and the
     average bits per weight (``total × 8 / parameters``)."""
-    storage = tensor_storage(arch, fmt, runtime=runtime, imatrix=imatrix)
+    return _weight_bytes(arch, *_key(fmt, runtime, imatrix))
+
+
+@lru_cache(maxsize=512)
+def _weight_bytes(arch: Architecture, fid: str, gguf_rules: bool, imatrix: bool | None) -> WeightBytes:
+    storage = _storage(arch, fid, gguf_rules, imatrix)
     tensors = inventory(arch)
     by_component = dict.fromkeys(COMPONENTS, 0)
     by_layer = [0] * arch.num_layers
@@ -198,4 +216,4 @@ def weight_bytes(arch: Architecture, fmt, *, runtime: str | None = None,
             by_layer[t.layer] += s.bytes
     total = sum(by_component.values())
     params = sum(t.numel for t in tensors)
-    return WeightBytes(total, by_component, tuple(by_layer), outside, total * 8 / params)
+    return WeightBytes(total, MappingProxyType(by_component), tuple(by_layer), outside, total * 8 / params)
