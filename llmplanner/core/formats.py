@@ -9,8 +9,10 @@ types (``q4_k_m`` ...), which are per-tensor recipes (``llamacpp_quant``). How m
 Runtimes: which of transformers, llama.cpp, Ollama and vLLM load the format, from their documentation:
 transformers' quantization overview (docs/source/en/quantization/overview.md: bitsandbytes, GPTQ, AWQ,
 FP8 "fbgemm_fp8"/"finegrained_fp8"/compressed-tensors, MXFP4 for gpt-oss), vLLM's supported quantization
-list (docs/features/quantization: GPTQ, AWQ, bitsandbytes, FP8, GGUF is experimental and not counted
-here), llama.cpp's ``llama-quantize`` types, Ollama's GGUF import (same types as llama.cpp).
+list (docs.vllm.ai features/quantization: GPTQ, AWQ, FP8, bitsandbytes — its ``BitsAndBytesConfig`` takes
+``load_in_8bit``, ``bnb_4bit_quant_type`` nf4/fp4 and ``bnb_4bit_use_double_quant``, features/quantization/bnb;
+GGUF loading is experimental there and not counted), llama.cpp's ``llama-quantize`` types, Ollama's GGUF
+import (the same types as llama.cpp).
 """
 from __future__ import annotations
 
@@ -110,7 +112,7 @@ def _hf_formats():
                      "fp32 scale): 0.127 instead of 0.5 bits of overhead", _QLORA + "; " + _BNB_SRC,
                      ("nf4_dq", "nf4-double-quant", "qlora"),
                      {"blocksize": 64, "double_quant": True, "dq_blocksize": 256, "dtype": "BF16"}),
-        WeightFormat("fp4", "FP4 (bitsandbytes)", "bitsandbytes", 4, ("transformers",),
+        WeightFormat("fp4", "FP4 (bitsandbytes)", "bitsandbytes", 4, _HF,
                      "bitsandbytes 4-bit float (E2M1-like codebook), blocks of 64 with an fp32 absmax",
                      _BNB_SRC + " (bnb_4bit_quant_type='fp4', the default of BitsAndBytesConfig)",
                      ("bnb-fp4",), {"blocksize": 64, "double_quant": False, "dtype": "BF16"}),

@@ -30,7 +30,9 @@ Bytes are of tensor data (what llama.cpp prints as "model size" and vLLM as "wei
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from math import ceil, prod
+from types import MappingProxyType
 
 from .architecture import Architecture
 from .errors import PlannerError
@@ -55,8 +57,8 @@ class TensorStorage:
 @dataclass(frozen=True)
 class WeightBytes:
     total: int
-    by_component: dict
-    """``tensors.COMPONENTS`` → bytes."""
+    by_component: MappingProxyType
+    """``tensors.COMPONENTS`` → bytes (read-only: results are cached and shared)."""
     by_layer: tuple[int, ...]
     """Bytes of each transformer layer (what offloading ``n`` layers moves)."""
     outside_layers: int
@@ -115,6 +117,23 @@ def quantized_matrix_bytes(fmt: WeightFormat, out_features: int, in_features: in
     raise PlannerError(f"{fmt.id} is not a Hugging Face quantisation scheme")
 
 
+def matrix_bytes(fmt, out_features: int, in_features: int) -> int:
+    """Bytes of one ``out × in`` weight matrix stored in ``fmt``'s main representation: the dtype for float
+    formats, the scheme with its buffers for HF quantisation, the file type's default ggml type for GGUF
+    (a recipe gives other tensors other types; ``tensor_storage`` has those)."""
+    f = get_format(fmt)
+    if f.kind == "float":
+        return out_features * in_features * _DTYPE_BYTES[f.params["dtype"]]
+    if f.is_gguf:
+        return out_features * GGML_TYPES[f.params["default_type"]].row_bytes(in_features)
+    return quantized_matrix_bytes(f, out_features, in_features)
+
+
+def storage_bits(fmt, out_features: int = 4096, in_features: int = 4096) -> float:
+    """Bits per weight of an ``out × in`` matrix (4096 × 4096 by default) in ``fmt``, scales included."""
+    return matrix_bytes(fmt, out_features, in_features) * 8 / (out_features * in_features)
+
+
 def _hf_quantizes(fmt: WeightFormat, t: TensorSpec, arch: Architecture) -> bool:
     """Whether a Hugging Face scheme quantises this tensor (see the module docstring)."""
     if t.layer is None or len(t.shape) < 2 or not t.name.endswith(".weight") or t.role in _ROUTER_ROLES:
@@ -154,12 +173,23 @@ def tensor_storage(arch: Architecture, fmt, *, runtime: str | None = None,
     transformers and vLLM store every tensor in the chosen dtype. ``imatrix`` is passed to the llama.cpp
     recipe (``None``: only where llama-quantize requires one).
     """
+    return _storage(arch, *_key(fmt, runtime, imatrix))
+
+
+def _key(fmt, runtime, imatrix) -> tuple[str, bool, bool | None]:
     f = get_format(fmt)
     if runtime is not None and runtime not in RUNTIMES:
         from .errors import UnknownNameError
 
         raise UnknownNameError("runtime", runtime, RUNTIMES)
-    if f.is_gguf or (f.kind == "float" and runtime in ("llama.cpp", "ollama")):
+    gguf_rules = f.is_gguf or (f.kind == "float" and runtime in ("llama.cpp", "ollama"))
+    return f.id, gguf_rules, (imatrix if gguf_rules else None)
+
+
+@lru_cache(maxsize=512)
+def _storage(arch: Architecture, fid: str, gguf_rules: bool, imatrix: bool | None) -> tuple[TensorStorage, ...]:
+    f = get_format(fid)
+    if gguf_rules:
         return _gguf_storage(arch, f.file_type, imatrix)
     return _hf_storage(arch, f)
 
@@ -168,7 +198,12 @@ def weight_bytes(arch: Architecture, fmt, *, runtime: str | None = None,
                  imatrix: bool | None = None) -> WeightBytes:
     """Weight bytes of ``arch`` in ``fmt``: total, per component, per layer, outside the layers, and the
     average bits per weight (``total × 8 / parameters``)."""
-    storage = tensor_storage(arch, fmt, runtime=runtime, imatrix=imatrix)
+    return _weight_bytes(arch, *_key(fmt, runtime, imatrix))
+
+
+@lru_cache(maxsize=512)
+def _weight_bytes(arch: Architecture, fid: str, gguf_rules: bool, imatrix: bool | None) -> WeightBytes:
+    storage = _storage(arch, fid, gguf_rules, imatrix)
     tensors = inventory(arch)
     by_component = dict.fromkeys(COMPONENTS, 0)
     by_layer = [0] * arch.num_layers
@@ -181,4 +216,4 @@ def weight_bytes(arch: Architecture, fmt, *, runtime: str | None = None,
             by_layer[t.layer] += s.bytes
     total = sum(by_component.values())
     params = sum(t.numel for t in tensors)
-    return WeightBytes(total, by_component, tuple(by_layer), outside, total * 8 / params)
+    return WeightBytes(total, MappingProxyType(by_component), tuple(by_layer), outside, total * 8 / params)

@@ -116,7 +116,7 @@ def estimate(req: MemoryRequest) -> MemoryEstimate:
     weights = [0] * len(gpus)
     layers_on = [0] * len(gpus)
     host_weights = 0
-    for t, nbytes in tensor_bytes(arch, req.weight_format, req.header_tensor_types):
+    for t, nbytes in tensor_bytes(arch, req.weight_format, req.header_tensor_types, runtime="llama.cpp"):
         if t.layer is not None:
             dev = where[t.layer]
         elif t.role in _OUTPUT_ROLES:

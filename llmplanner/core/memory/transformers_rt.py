@@ -55,7 +55,7 @@ def estimate(req: MemoryRequest) -> MemoryEstimate:
                            "cache needs QuantizedCache, which is not modelled)", field="kv_format")
     batch = max(1, req.batch)
     prompt = req.prompt_tokens or req.context
-    weights = tensor_bytes(arch, req.weight_format)
+    weights = tensor_bytes(arch, req.weight_format, runtime="transformers")
     kv_layers = transformers_layers(arch, req.context, batch, kv_dtype)
     stages = activation_stages(arch, batch * prompt, dtype)
     logits = 4 * arch.embeddings.vocab_size * batch

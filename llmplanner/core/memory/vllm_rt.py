@@ -37,7 +37,7 @@ def estimate(req: MemoryRequest) -> MemoryEstimate:
     kv_dtype = kv_dtype or dtype
     if not 0 < req.gpu_memory_utilization <= 1:
         raise PlannerError("gpu_memory_utilization must be in (0, 1]", field="gpu_memory_utilization")
-    weights = sum(b for _t, b in tensor_bytes(arch, req.weight_format))
+    weights = sum(b for _t, b in tensor_bytes(arch, req.weight_format, runtime="vllm"))
     tokens = req.max_num_batched_tokens or DEFAULT_MAX_NUM_BATCHED_TOKENS
     stages = activation_stages(arch, tokens, dtype)
     sampler = MAX_NUM_SEQS * arch.embeddings.vocab_size * 4 * 2

@@ -8,7 +8,8 @@ from ..tensors import TensorSpec, inventory
 
 
 def tensor_bytes(arch: Architecture, weight_format: str,
-                 header_types: tuple[tuple[str, str], ...] | None = None) -> list[tuple[TensorSpec, int]]:
+                 header_types: tuple[tuple[str, str], ...] | None = None, *,
+                 runtime: str | None = None) -> list[tuple[TensorSpec, int]]:
     """(tensor, bytes) for every tensor of ``arch``.
 
     With a real GGUF's per-tensor types (``header_types``) those are used (ggml row sizes); otherwise the
@@ -30,9 +31,9 @@ def tensor_bytes(arch: Architecture, weight_format: str,
         return out
     from ..formats import get_format, tensor_storage
 
-    storage = tensor_storage(arch, get_format(weight_format))
+    storage = tensor_storage(arch, get_format(weight_format), runtime=runtime)
     return [(t, s.bytes) for t, s in zip(tensors, storage)]
 
 
-def weights_total(arch: Architecture, weight_format: str) -> int:
-    return sum(b for _t, b in tensor_bytes(arch, weight_format))
+def weights_total(arch: Architecture, weight_format: str, runtime: str | None = None) -> int:
+    return sum(b for _t, b in tensor_bytes(arch, weight_format, runtime=runtime))
