@@ -167,6 +167,51 @@ def accelerators_by_vendor(vendor: str | None = None) -> tuple[Accelerator, ...]
     return found
 
 
+# ---------------------------------------------------------------------------------------------- CPU hosts
+
+#: Per-core, per-cycle peaks by vector ISA: (FP32 FLOPs, INT8 multiply-add ops). Two FMA pipes of 256 bits do
+#: 2 × 8 × 2 = 32 FP32 FLOPs; two 512-bit pipes 64 (Intel 64 and IA-32 Architectures Optimization Reference
+#: Manual, vol. 1; AMD Zen 4/Zen 5 Software Optimization Guides: Zen 4 executes AVX-512 as two 256-bit halves,
+#: "avx512-256"). INT8 dot products: VPMADDUBSW+VPMADDWD on AVX2 ≈ 64 ops/cycle, VNNI VPDPBUSD doubles it per
+#: vector width. ARM NEON: two 128-bit FMA pipes = 16 FP32 FLOPs, SDOT 64 INT8 ops.
+SIMD_PEAKS = {"avx2": (32, 64), "avx-vnni": (32, 128), "avx512-256": (32, 128), "avx512": (64, 256),
+              "neon": (16, 64)}
+_DDR_SOURCE = {"DDR4": "https://www.jedec.org/standards-documents/docs/jesd79-4a",
+               "DDR5": "https://www.jedec.org/standards-documents/docs/jesd79-5b",
+               "LPDDR5": "https://www.jedec.org/standards-documents/docs/jesd209-5b",
+               "LPDDR5X": "https://www.jedec.org/standards-documents/docs/jesd209-5b"}
+
+
+def cpu_platform(*, cores: int, clock_ghz: float, memory_mt_s: int, channels: int, memory_type: str = "DDR5",
+                 simd: str = "avx2", memory_bytes: int | None = None, name: str | None = None,
+                 channel_bits: int = 64) -> Accelerator:
+    """A CPU host from its cores, sustained all-core clock and memory configuration (for detection, tests).
+
+    Bandwidth = channels × channel width (64 bits; 8 bytes) × MT/s, the JEDEC transfer rate. FLOP/s = cores ×
+    clock × the ISA's per-cycle peak (:data:`SIMD_PEAKS`). llama.cpp computes F16 weights in F32 on x86, so the
+    FP16 matrix rate equals FP32.
+    """
+    if simd not in SIMD_PEAKS:
+        raise UnknownNameError("SIMD extension", simd, SIMD_PEAKS, field="simd")
+    if cores < 1 or clock_ghz <= 0 or memory_mt_s <= 0 or channels < 1:
+        raise PlannerError("a CPU needs at least one core and channel, a positive clock and transfer rate")
+    fpc, i8c = SIMD_PEAKS[simd]
+    fp32 = cores * clock_ghz * 1e9 * fpc
+    bw = channels * channel_bits / 8 * memory_mt_s * 1e6
+    mem = int(memory_bytes if memory_bytes is not None else 0)
+    label = name or f"CPU ({cores} cores, {memory_type}-{memory_mt_s} x{channels}, {simd})"
+    return Accelerator(
+        id=f"cpu-{cores}c-{memory_type.lower()}-{memory_mt_s}-{channels}ch", name=label, vendor="CPU", kind="cpu",
+        segment="host", architecture=simd, generation="cpu", backend="cpu", memory_bytes=mem,
+        memory_stated=f"{mem / GIB:g} GB", memory_type=memory_type, memory_bandwidth=bw,
+        fp16_tensor_flops=fp32, fp16_fp32acc_tensor_flops=fp32, fp32_flops=fp32,
+        int8_tensor_ops=cores * clock_ghz * 1e9 * i8c, compute_units=cores, compute_unit_name="core",
+        clock_hz=clock_ghz * 1e9, usable_memory_bytes=mem,
+        sources=(("memory_bandwidth", _DDR_SOURCE.get(memory_type, _DDR_SOURCE["DDR5"])),),
+        derivation=f"{channels} x {channel_bits // 8} bytes x {memory_mt_s} MT/s; {cores} cores x {clock_ghz} GHz x "
+                   f"{fpc} FP32 FLOP/cycle ({simd})")
+
+
 # ---------------------------------------------------------------------------------------------- look-up
 
 #: Words that name a vendor or a product line rather than a model; they never decide between entries.
