@@ -2,10 +2,10 @@
 
 Each constant is a physical quantity of a runtime's kernels, not of a GPU; the GPU enters only through its spec
 sheet (bandwidth, matrix peak, compute units × clock). They were fitted by ``tools/calibrate_speed.py`` on the
-single-GPU *calibration* rows of ``tests/data/speed_measurements.json`` — the single-GPU llama-bench runs in the
-reference data: RTX 3090, RTX 4090, A100 80GB PCIe and M2 Ultra, Llama-3 8B/70B at Q4_K_M and F16, May 2024
-builds 2796–2836 — and checked on every other row (other GPUs, other builds, other models), see
-``tests/test_speed_measurements.py``.
+*calibration* rows of ``tests/data/speed_measurements.json`` — the single-GPU llama-bench runs of the reference
+data (RTX 3090, RTX 4090, A100 80GB PCIe, M2 Ultra; Llama-3 8B/70B at Q4_K_M and F16; May 2024 builds
+2796–2836), plus two CPU decode runs for the CPU bandwidth and 2-GPU decode runs for the hand-off — and checked
+on every other row (other GPUs, builds and models), see ``tests/test_speed_measurements.py``.
 
 Why each term exists:
 
@@ -28,12 +28,20 @@ Why each term exists:
 - ``score_bytes``: without flash attention the attention scores (H × n × context, F32) are written and read
   back by separate kernels (scale, mask, softmax); bytes per score per layer.
 
-Expected error (median |error| on held-out rows; see the test for the shares within 15 %/25 %):
-decode ≈ 6 % on CUDA GPUs of the same builds, ≈ 10 % on Metal; prompt processing ≈ 11 % on CUDA and ≈ 17 % on
-Metal. Known blind spots: power-capped workstation cards (RTX 6000 Ada, L40S at 300–350 W) sustain lower clocks
-under tensor load than their boost clock (prefill up to 45 % slower than estimated); llama.cpp builds from
-2025 on (CUDA graphs, int8 tensor-core MMQ, flash attention by default) decode 25–35 % faster than these May
-2024 constants predict on fast GPUs.
+Expected error, measured by ``tests/test_speed_measurements.py`` on rows the constants never saw (llama.cpp
+builds Nov 2023 – Aug 2024; ``pytest -s`` prints the table):
+
+- decode, one GPU: 88 % of 239 runs within 15 %, median |error| 6.9 % (CUDA 6.2 %, Metal 8.0 %);
+- decode, 2–8 GPUs (layer split): 93 % within 15 %, median 4.4 %;
+- prompt processing, one GPU: 72 % of 218 within 25 %, median 12 % (llama-bench runs: 80 %, median 10 %);
+- prompt processing, 2–8 GPUs: median 17 % (llama.cpp's pipeline gains less than an ideal pipeline).
+
+Known blind spots: power-capped workstation cards (RTX 6000 Ada, L40S at 300–350 W) do not hold their boost
+clock under tensor load (prompt processing 30–60 % slower than estimated); legacy quants (Q4_0) unpack faster
+on Metal than the Q4_K the Metal constants were fitted on (decode up to 20 % faster than estimated); llama.cpp
+builds from 2025 on (CUDA graphs, int8 tensor-core MMQ, flash attention by default) decode 25–35 % faster
+than these May 2024 constants predict on fast GPUs. Profiles marked ``calibrated=False`` borrow constants
+from a measured backend and say which (``basis``).
 """
 from __future__ import annotations
 
@@ -134,7 +142,6 @@ for _backend in ("cuda", "rocm", "metal", "cpu"):
     base = _PROFILES[("llama.cpp", _backend)]
     _PROFILES[("transformers", _backend)] = _borrowed(base, "transformers", _backend,
                                                       "eager PyTorch; no measurement in the test data")
-_PROFILES[("ollama", "cuda")] = LLAMA_CPP_CUDA
 
 
 def runtime_profile(runtime: str, backend: str) -> RuntimeProfile:
