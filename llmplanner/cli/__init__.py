@@ -20,7 +20,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of printing usage and exiting, so every error is one line."""
 
     def error(self, message):  # noqa: D401 - argparse API
-        raise ArgumentError(f"{self.prog}: {message}")
+        command = self.prog.removeprefix("llmplanner").strip()
+        raise ArgumentError(f"{command}: {message}" if command else message)
 
 
 def build_parser() -> argparse.ArgumentParser:

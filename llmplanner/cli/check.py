@@ -85,6 +85,9 @@ def run(args) -> int:
                            gen_tokens=args.gen_tokens, max_layers=args.max_layers)
     result = run_check(model, options, CheckState(progress))
     out["measured"] = result.as_dict()
+    from ..measure.compare import compare_with_estimate
+
+    out["comparison"] = compare_with_estimate(result)
     if not args.no_calibrate:
         entry = store.record(result.backend, result.device_name, result.calibration_measurement())
         out["calibration"] = {"path": str(store.path), "device": entry.as_dict()}
@@ -103,6 +106,10 @@ def run(args) -> int:
             ("achieved decode traffic", f"{r.decode_bytes_per_s / 1e9:,.2f} GB/s"),
             ("achieved prefill compute", f"{r.prefill_flops_per_s / 1e12:,.3f} TFLOP/s")]
     print(table(rows, ("measured", "value")))
+    c = out["comparison"]
+    diff = c["peak_difference"]
+    print(f"estimated peak (transformers runtime): {_gib(c['estimated_peak_bytes'])}"
+          + (f", {diff:+.1%} against the measurement" if diff is not None else ""))
     print(f"peak memory: {r.memory_method}")
     for note in r.notes:
         print(f"note: {note}")

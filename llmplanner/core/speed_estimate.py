@@ -8,7 +8,7 @@ recipe, or a GGUF header's real types), so the weights a token reads follow the 
 - the token embedding is a lookup (one row per token): read by no matmul.
 
 Layers go where the runtime puts them: llama.cpp/Ollama offload the last ``-ngl`` layers and split them over
-GPUs (``memory.llamacpp._assign_layers``, the same placement as the memory estimate), the rest run on the
+GPUs (``memory.llamacpp.assign_layers``, the same placement as the memory estimate), the rest run on the
 host CPU; vLLM splits every layer over ``--gpu-count`` GPUs (tensor parallel); transformers spreads whole layers
 over the GPUs (``device_map="auto"``). The KV bytes per position follow the cache type exactly
 (``formats.kv_row_bytes``; MLA's latent cache where the runtime keeps it).
@@ -127,11 +127,11 @@ def build_workload(req, host: Accelerator | None = None) -> SpeedWorkload:
         loads = tuple(load(acc, range(n), True, share=count) for _ in range(count))
         return SpeedWorkload(loads, split="tensor", **common)
     if runtime in ("llama.cpp", "ollama"):
-        from .memory.llamacpp import _assign_layers
+        from .memory.llamacpp import assign_layers
 
         gpus = req.hardware.devices()
         ngl = (n + 1) if req.gpu_layers is None else max(0, min(req.gpu_layers, n + 1))
-        where = _assign_layers(arch, gpus, ngl)
+        where = assign_layers(arch, gpus, ngl)
         host_acc = host or find_accelerator(DEFAULT_HOST)
         loads = []
         cpu_layers = [i for i in range(n) if where[i] is None]

@@ -344,7 +344,7 @@ def _measure(model: LoadedModel, options: CheckOptions, state: CheckState, plan:
         t0 = time.perf_counter()
         net = _build(config, model_class, getattr(torch, plan.dtype_name), device, options.seed, torch)
         build_seconds = _elapsed(sync, t0)
-        meter.sample()
+        meter.mark_built()
         params_built = sum(p.numel() for p in net.parameters())
         weights_bytes = sum(p.numel() * p.element_size() for p in net.parameters())
         buffers_bytes = sum(b.numel() * b.element_size() for b in net.buffers())

@@ -44,15 +44,27 @@ class CudaMeter:
     def sample(self) -> None:
         pass  # the allocator keeps its own peak
 
+    build_peak = None
+
+    def mark_built(self) -> None:
+        """Keep the build's peak apart (see CpuMeter.mark_built) and count the inference from here on."""
+        cuda = self.torch.cuda
+        cuda.synchronize(self.device)
+        self.build_peak = int(cuda.max_memory_allocated(self.device)) - self.baseline
+        cuda.reset_peak_memory_stats(self.device)
+
     def stop(self) -> MemoryReading:
         cuda = self.torch.cuda
         cuda.synchronize(self.device)
         peak = int(cuda.max_memory_allocated(self.device))
         free, total = cuda.mem_get_info(self.device)
+        details = {"max_memory_reserved_bytes": int(cuda.max_memory_reserved(self.device)),
+                   "device_used_bytes": int(total - free), "device_total_bytes": int(total)}
+        if self.build_peak is not None:
+            details["build_peak_bytes"] = self.build_peak
         return MemoryReading(peak - self.baseline, self.baseline,
-                             "torch.cuda.max_memory_allocated: tensors only (no CUDA context, no cached blocks)",
-                             {"max_memory_reserved_bytes": int(cuda.max_memory_reserved(self.device)),
-                              "device_used_bytes": int(total - free), "device_total_bytes": int(total)})
+                             "torch.cuda.max_memory_allocated after the build: tensors only (no CUDA context, "
+                             "no cached blocks)", details)
 
 
 class MpsMeter:
@@ -70,6 +82,13 @@ class MpsMeter:
         mps = self.torch.mps
         self.samples.append(int(mps.current_allocated_memory()))
         self.driver_samples.append(int(mps.driver_allocated_memory()))
+
+    def mark_built(self) -> None:
+        """Keep the build's peak apart (see CpuMeter.mark_built)."""
+        self.torch.mps.synchronize()
+        self.sample()
+        self.build_peak = max(self.samples) - self.baseline
+        self.samples = self.samples[-1:]
 
     def stop(self) -> MemoryReading:
         self.torch.mps.synchronize()
@@ -112,8 +131,32 @@ def release_free_heap() -> bool:
         return False
 
 
+def _vm_hwm() -> int | None:
+    """Linux: the resident high-water mark since the last reset (``VmHWM`` in /proc/self/status)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _reset_hwm() -> bool:
+    """Linux: reset the resident high-water mark (``echo 5 > /proc/self/clear_refs``, proc(5))."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
 class CpuMeter:
     INTERVAL_S = 0.002
+    _hwm_reset = False
+    build_peak = None
 
     def __init__(self, torch=None, device=None):
         import psutil
@@ -146,20 +189,43 @@ class CpuMeter:
         if rss > self._peak:
             self._peak = rss
 
+    def mark_built(self) -> None:
+        """End of the model build: keep its peak apart and measure the inference from here on.
+
+        Building a model from a config allocates transient copies (transformers initialises an untied output
+        head before tying it to the embedding); loading a checkpoint does not, so the inference peak is what
+        the estimate is compared with. On Linux the kernel's high-water mark is reset (proc(5) clear_refs).
+        """
+        import gc
+
+        self.sample()
+        os_peak = os_peak_rss()
+        self.build_peak = max(self._peak, os_peak or 0)
+        gc.collect()
+        release_free_heap()
+        self._hwm_reset = _reset_hwm()
+        self._os_peak_before = _vm_hwm() if self._hwm_reset else os_peak_rss()
+        self._peak = self._rss()
+
     def stop(self) -> MemoryReading:
         self.sample()
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
-        os_peak = os_peak_rss()
+        os_peak = _vm_hwm() if self._hwm_reset else os_peak_rss()
         sampled = self._peak
         if os_peak is not None and self._os_peak_before is not None and os_peak > self._os_peak_before:
-            peak, how = os_peak, "the kernel's peak RSS (ru_maxrss / peak_wset)"
+            peak, how = os_peak, ("the kernel's resident high-water mark since the build (VmHWM)" if self._hwm_reset
+                                  else "the kernel's peak RSS (ru_maxrss / peak_wset)")
         else:
             peak, how = sampled, "RSS sampled every 2 ms"
+        details = {"sampled_peak_rss_bytes": sampled, "os_peak_rss_bytes": os_peak}
+        if self.build_peak is not None:
+            details["build_peak_bytes"] = max(self.build_peak - self.baseline, 0)
+        phase = "after the model was built" if self.build_peak is not None else "over the pre-build baseline"
         return MemoryReading(max(peak - self.baseline, 0), self.baseline,
-                             f"process resident memory growth over the pre-build baseline, peak from {how}",
-                             {"sampled_peak_rss_bytes": sampled, "os_peak_rss_bytes": os_peak})
+                             f"process resident memory growth {phase} (weights included), peak from {how}",
+                             details)
 
 
 def meter_for(kind: str, torch, device):

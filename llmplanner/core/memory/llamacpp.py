@@ -72,7 +72,7 @@ def compute_stages(arch: Architecture, n_tokens: int, n_kv: int, n_outputs: int,
     return {"attention": attention, "feed-forward": ffn, "output": output}
 
 
-def _assign_layers(arch: Architecture, gpus: tuple[Device, ...], n_gpu_layers: int) -> list[int | None]:
+def assign_layers(arch: Architecture, gpus: tuple[Device, ...], n_gpu_layers: int) -> list[int | None]:
     """Device index of every layer (None = host), plus the output layer at index ``n_layer``."""
     n = arch.num_layers
     start = max(n + 1 - n_gpu_layers, 0)
@@ -109,7 +109,7 @@ def estimate(req: MemoryRequest) -> MemoryEstimate:
     ngl = (n_layer + 1) if req.gpu_layers is None else max(0, min(req.gpu_layers, n_layer + 1))
     if not gpus:
         ngl = 0
-    where = _assign_layers(arch, gpus, ngl)
+    where = assign_layers(arch, gpus, ngl)
 
     devices = [DeviceMemory(g) for g in gpus]
     host = DeviceMemory(req.host)
