@@ -150,5 +150,9 @@ def run_estimate(req: EstimateRequest) -> EstimateReport:
     if req.hardware.gpu:
         from .speed_estimate import speed_for
 
-        speed = speed_for(req, memory if verdict is None else verdict.estimate)
+        placed = req
+        if verdict is not None and req.gpu_layers is None and verdict.verdict in ("partial", "tight", "cpu"):
+            # time the placement the fit found (a partial offload runs the first layers on the CPU)
+            placed = replace(req, gpu_layers=verdict.gpu_layers)
+        speed = speed_for(placed, verdict.estimate if verdict is not None else memory)
     return EstimateReport(req, params, memory, verdict, speed=speed)
