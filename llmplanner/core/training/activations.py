@@ -1,0 +1,359 @@
+"""Activation memory of one micro-batch: every tensor the forward pass keeps for the backward pass.
+
+Korthikanti et al. 2022, "Reducing Activation Recomputation in Large Transformer Models" (arXiv:2205.05198)
+§4.1 count, for a GPT block with 16-bit activations and 1-byte dropout masks, what each operation stores::
+
+    attention   2sbh  QKV input            4sbh  Q and K (for QKᵀ)       2as²b softmax output
+                as²b  softmax dropout mask  2as²b dropout output + 2sbh V (for A·V)
+                2sbh  output-projection input  sbh dropout mask       = 11sbh + 5as²b
+    MLP         2sbh  first linear's input  8sbh GeLU input   8sbh second linear's input
+                sbh   dropout mask                                    = 19sbh
+    layernorms  2 × 2sbh inputs                                      = 4sbh
+    per layer   sbh(34 + 5as/h) bytes
+
+This module derives the same list from the architecture instead of assuming GPT's shape, so each term
+follows the model (Table 1's special case is reproduced exactly; ``tests/test_training.py`` checks it):
+
+- every norm keeps its input (h per token); parallel blocks (GPT-J, GPT-NeoX) read one residual, kept once;
+  Gemma's post-norms keep the block outputs they normalise;
+- a linear layer keeps its input only to form its *weight* gradient, ``dW = dYᵀ·X``: PyTorch saves ``X``
+  only when the weight requires grad (autograd's ``mm`` formula in ``tools/autograd/derivatives.yaml`` uses
+  ``self`` only for ``mat2``'s gradient, and the generated code saves it only when that gradient is needed
+  — checked with ``torch.autograd.graph.saved_tensors_hooks``). So under LoRA a frozen, non-adapted
+  projection stores nothing, while an adapted one keeps its input for the adapter's A;
+- attention keeps Q (heads × qk_head_dim), K and V; with GQA a fused kernel keeps K and V at the kv-head
+  width (FlashAttention-2 saves ``q, k, v, out, softmax_lse``, Dao 2023 arXiv:2307.08691 Algorithm 2), while
+  unfused ("eager") attention keeps the repeated, full-width copies its matmuls read (transformers'
+  ``repeat_kv``; Megatron's unfused core attention). The eager path also keeps the s×s probabilities
+  (``5as/h`` with dropout, ``2as/h`` without); the fused one keeps its output and an fp32 log-sum-exp;
+- a gated MLP (SwiGLU/GeGLU) keeps the gate projection (activation input), the up projection and the
+  activation output (the two operands of the product) and the product (down projection's input):
+  4·intermediate per token instead of GPT's 2·(4h); ReLU keeps its output, which is the next input;
+- a MoE layer routes each token to k experts: k copies of the token's hidden state (the experts' input),
+  k expert intermediates, the fp32 router probabilities and the k weighted expert outputs;
+- MLA (DeepSeek-V2/V3) keeps its latent vectors at their ranks and the decompressed heads.
+
+Tensor parallelism over t splits heads, the MLP intermediate and the vocabulary; the norm inputs, the
+linear-layer inputs that are replicated and the dropout masks stay whole unless sequence parallelism splits
+them along the sequence (Korthikanti Table 2: ``sbh(10 + 24/t + 5as/(ht))`` and ``sbh(34/t + 5as/(ht))``).
+Selective recomputation drops the attention core's s² tensors (Table 2: ``34sbh/t``); full recomputation
+keeps only each layer's input (``2sbh``) and re-creates one layer's tensors at a time during the backward
+pass (that one layer is counted as ``recompute_transient_bytes``, as in Chen et al. 2016 arXiv:1604.06174 §4:
+"memory cost of the checkpoints plus one segment").
+
+Outside the layers (Korthikanti §4.3 and Megatron-LM ``megatron/training/theoretical_memory_usage.py``):
+the token ids (int64, 8 bytes a token), the embedding dropout mask, the final norm's and the output layer's
+inputs (2sbh each), and the logits kept in fp32 for the cross-entropy loss, ``4sbv/t`` — the largest single
+term for a large vocabulary (128k for Llama 3).
+
+Left out: per-token norm statistics (mean/rstd, ≤ 8 bytes a token a norm), the int64 routing indices of
+MoE, transients that live inside one operation (the 16-bit logits before their fp32 copy, kernel
+workspaces), and framework-specific upcasts (e.g. transformers' eager RMSNorm keeps an fp32 copy of its
+input).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..architecture import Architecture
+from ..errors import ConfigError
+from .setup import TrainingSetup
+
+MASK_BYTES = 1
+"""Dropout masks are stored one byte per element (torch.bool; Korthikanti §4.1)."""
+LSE_BYTES = 4
+"""FlashAttention's softmax log-sum-exp is fp32, one value per head per token."""
+ROUTER_PROB_BYTES = 4
+"""Mixtral/transformers compute router softmax in fp32 (``F.softmax(router_logits, dtype=torch.float)``)."""
+LOGIT_BYTES = 4
+"""Logits are kept in fp32 for the loss (Korthikanti §4.3: "4sbv")."""
+TOKEN_ID_BYTES = 8
+"""int64 token ids (Megatron's "Input to embedding": 8sb)."""
+
+ATTENTION_INPUT_ROLES = frozenset({"attn_q", "attn_k", "attn_v", "attn_qkv", "attn_q_a", "attn_kv_a_mqa"})
+MLP_INPUT_ROLES = frozenset({"ffn_gate", "ffn_up"})
+SHARED_EXPERT_INPUT_ROLES = frozenset({"ffn_gate_shexp", "ffn_up_shexp"})
+RELU_LIKE = ("relu",)
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One tensor kept for the backward pass, sized per token of one sample, on one GPU."""
+
+    name: str
+    per_token: int
+    """Elements per token on one GPU (heads and intermediates already divided by the tensor-parallel size)."""
+    nbytes: int
+    """Bytes per element."""
+    replicated: bool = False
+    """Whole on every tensor-parallel rank; sequence parallelism splits it along the sequence."""
+    needed_by: frozenset[str] | None = None
+    """Linear roles whose weight gradient is its only use; ``None`` = always kept."""
+    core_attention: bool = False
+    """An s² tensor of unfused attention, dropped by selective recomputation."""
+
+
+@dataclass(frozen=True)
+class Trainability:
+    """Which weights get gradients and which carry adapters (decides what linear inputs are kept)."""
+
+    full: bool
+    adapted: frozenset[str] = frozenset()
+    rank: int = 0
+    lora_dropout: float = 0.0
+
+    def keeps_input(self, roles: frozenset[str]) -> bool:
+        if self.full:
+            return True
+        return bool(roles & self.adapted) and self.lora_dropout == 0.0
+
+
+@dataclass(frozen=True)
+class ActivationMemory:
+    """Bytes of stored activations on one GPU for one micro-batch."""
+
+    per_layer: tuple[int, ...]
+    embedding_bytes: int
+    head_bytes: int
+    """Final norm input and the output layer's input."""
+    loss_bytes: int
+    """fp32 logits for the cross-entropy loss."""
+    recompute_transient_bytes: int
+    """Full recomputation: one layer's tensors re-created during its backward pass."""
+    terms: dict[str, int] = field(default_factory=dict)
+    """Bytes per named tensor, summed over layers (before recomputation drops any)."""
+
+    @property
+    def layers_bytes(self) -> int:
+        return sum(self.per_layer)
+
+    @property
+    def total_bytes(self) -> int:
+        return (self.layers_bytes + self.embedding_bytes + self.head_bytes + self.loss_bytes
+                + self.recompute_transient_bytes)
+
+    def as_dict(self) -> dict:
+        return {
+            "layers_bytes": self.layers_bytes,
+            "per_layer_bytes": list(self.per_layer),
+            "embedding_bytes": self.embedding_bytes,
+            "head_bytes": self.head_bytes,
+            "loss_bytes": self.loss_bytes,
+            "recompute_transient_bytes": self.recompute_transient_bytes,
+            "total_bytes": self.total_bytes,
+            "terms": dict(self.terms),
+        }
+
+
+class _LayerTensors:
+    """Builds the list of stored tensors of one transformer layer."""
+
+    def __init__(self, arch: Architecture, setup: TrainingSetup, train: Trainability):
+        self.arch, self.setup, self.train = arch, setup, train
+        self.t = setup.tensor_parallel
+        self.e = setup.activation_bytes
+        self.out: list[Stored] = []
+
+    def add(self, name, per_token, nbytes=None, **kw):
+        if per_token > 0:
+            self.out.append(Stored(name, per_token, self.e if nbytes is None else nbytes, **kw))
+
+    def split(self, n: int) -> int:
+        """Elements of a tensor-parallel-split dimension on one GPU."""
+        return _ceil_div(n, self.t)
+
+    def linear_input(self, name: str, per_token: int, roles: frozenset[str], *, replicated=True, copies=1):
+        """An input read by the linear layers ``roles``: kept if any of them needs its weight gradient;
+        adapters add their A output (rank per token) and, with LoRA dropout, their own dropped input."""
+        present = roles & self.roles_here
+        if not present:
+            return
+        tr = self.train
+        if tr.keeps_input(present):
+            self.add(name, per_token * copies, replicated=replicated, needed_by=present)
+        for role in sorted(present & tr.adapted):
+            self.add(f"lora_a_output[{role}]", tr.rank * copies)
+            if tr.lora_dropout > 0:
+                self.add(f"lora_dropout_input[{role}]", per_token * copies, replicated=replicated)
+                self.add(f"lora_dropout_mask[{role}]", per_token * copies, MASK_BYTES, replicated=replicated)
+
+    # -- blocks ------------------------------------------------------------------------------------------
+    def norms(self):
+        n = self.arch.norms.per_layer
+        if n == 0:
+            return
+        kept = 1 if self.arch.parallel_block and n <= 2 else n
+        for i in range(kept):
+            self.add(f"norm_input_{i}", self.arch.hidden_size, replicated=True)
+
+    def attention(self, mlp_roles: frozenset[str]):
+        a, att, s = self.arch, self.arch.attention, self.setup
+        h = a.hidden_size
+        if att.num_heads % self.t:
+            raise ConfigError(f"tensor parallelism over {self.t} GPUs needs the {att.num_heads} attention heads "
+                              f"to divide evenly", field="tensor_parallel")
+        heads = att.num_heads // self.t
+        if att.kind == "mla":
+            self.linear_input("attention_input", h, ATTENTION_INPUT_ROLES | mlp_roles)
+            if att.q_lora_rank:
+                self.add("q_latent_norm_input", att.q_lora_rank, replicated=True)
+                self.linear_input("q_latent", att.q_lora_rank, frozenset({"attn_q_b"}))
+            self.add("kv_latent_norm_input", att.kv_lora_rank, replicated=True)
+            self.linear_input("kv_latent", att.kv_lora_rank, frozenset({"attn_kv_b"}))
+            kv_heads = heads
+        else:
+            self.linear_input("attention_input", h, ATTENTION_INPUT_ROLES | mlp_roles)
+            kv_heads = heads if s.attention_kernel == "eager" else self.split(att.num_kv_heads)
+            if att.qk_norm != "none":
+                self.add("q_norm_input", heads * att.head_dim)
+                self.add("k_norm_input", self.split(att.num_kv_heads) * att.head_dim)
+        self.add("q", heads * att.qk_head_dim)
+        self.add("k", kv_heads * att.qk_head_dim)
+        self.add("v", kv_heads * att.value_head_dim)
+        if s.attention_kernel == "eager":
+            self.add("attention_probs", heads * s.seq_len, core_attention=True)
+            if s.dropout:
+                self.add("attention_dropout_mask", heads * s.seq_len, MASK_BYTES, core_attention=True)
+                self.add("attention_dropout_output", heads * s.seq_len, core_attention=True)
+            self.linear_input("output_projection_input", heads * att.value_head_dim,
+                              frozenset({"attn_output"}), replicated=False)
+        else:
+            self.add("attention_output", heads * att.value_head_dim)
+            self.add("attention_logsumexp", heads, LSE_BYTES)
+            self.adapter_extras(heads * att.value_head_dim, frozenset({"attn_output"}))
+        if s.dropout:
+            self.add("attention_residual_dropout_mask", h, MASK_BYTES, replicated=True)
+
+    def adapter_extras(self, per_token: int, roles: frozenset[str], copies: int = 1):
+        """A linear whose input another operation keeps anyway (FlashAttention's output, ReLU's output):
+        only the adapters' own tensors can add to it."""
+        tr = self.train
+        for role in sorted(roles & self.roles_here & tr.adapted):
+            self.add(f"lora_a_output[{role}]", tr.rank * copies)
+            if tr.lora_dropout > 0:
+                self.add(f"lora_dropout_input[{role}]", per_token * copies)
+                self.add(f"lora_dropout_mask[{role}]", per_token * copies, MASK_BYTES)
+
+    def intermediate(self, prefix: str, width: int, gated: bool, down_roles: frozenset[str], copies: int = 1):
+        """The MLP's inside: activation inputs/outputs and the down projection's input."""
+        f = self.split(width) * copies
+        relu = self.arch.mlp.activation.lower() in RELU_LIKE
+        if gated:
+            self.add(f"{prefix}gate_projection", f)
+            self.add(f"{prefix}up_projection", f)
+            self.add(f"{prefix}activation_output", f)
+            self.linear_input(f"{prefix}down_projection_input", self.split(width), down_roles,
+                              replicated=False, copies=copies)
+        elif relu:
+            self.add(f"{prefix}activation_output", f)
+            self.adapter_extras(self.split(width), down_roles, copies)
+        else:
+            self.add(f"{prefix}activation_input", f)
+            self.linear_input(f"{prefix}down_projection_input", self.split(width), down_roles,
+                              replicated=False, copies=copies)
+
+    def dense_mlp(self, share_input: bool):
+        m = self.arch.mlp
+        if not share_input:
+            self.linear_input("mlp_input", self.arch.hidden_size, MLP_INPUT_ROLES)
+        self.intermediate("", m.intermediate_size, m.gated, frozenset({"ffn_down"}))
+        if self.setup.dropout:
+            self.add("mlp_dropout_mask", self.arch.hidden_size, MASK_BYTES, replicated=True)
+
+    def sparse_mlp(self, share_input: bool):
+        a, moe = self.arch, self.arch.moe
+        h, k = a.hidden_size, moe.experts_per_token
+        if not share_input:
+            self.linear_input("moe_input", h, frozenset({"ffn_gate_inp"}) | SHARED_EXPERT_INPUT_ROLES)
+        self.add("router_probabilities", moe.num_experts, ROUTER_PROB_BYTES, replicated=True)
+        self.linear_input("expert_inputs", h, frozenset({"ffn_gate_exps", "ffn_up_exps"}), copies=k)
+        self.intermediate("expert_", moe.expert_intermediate_size, moe.gated, frozenset({"ffn_down_exps"}),
+                          copies=k)
+        self.add("expert_outputs", h * k, replicated=True)
+        if moe.shared_intermediate_size:
+            self.intermediate("shared_expert_", moe.shared_intermediate_size, moe.gated,
+                              frozenset({"ffn_down_shexp"}))
+        if self.setup.dropout:
+            self.add("mlp_dropout_mask", h, MASK_BYTES, replicated=True)
+
+    def build(self, layer: int, roles_here: frozenset[str]) -> list[Stored]:
+        self.out = []
+        self.roles_here = roles_here
+        a = self.arch
+        sparse = a.is_sparse_layer(layer)
+        one_input = a.parallel_block and a.norms.per_layer <= 1
+        mlp_roles = (frozenset({"ffn_gate_inp"}) | SHARED_EXPERT_INPUT_ROLES if sparse else MLP_INPUT_ROLES) \
+            if one_input else frozenset()
+        self.norms()
+        self.attention(mlp_roles)
+        if sparse:
+            self.sparse_mlp(one_input)
+        else:
+            self.dense_mlp(one_input)
+        return self.out
+
+
+def _bytes(x: Stored, setup: TrainingSetup) -> int:
+    tokens = setup.micro_batch * setup.seq_len
+    total = tokens * x.per_token * x.nbytes
+    if x.replicated and setup.sequence_parallel:
+        return _ceil_div(total, setup.tensor_parallel)
+    return total
+
+
+def layer_tensors(arch: Architecture, setup: TrainingSetup, train: Trainability, layer: int) -> list[Stored]:
+    """The tensors layer ``layer`` keeps with no recomputation."""
+    from ..tensors import inventory
+
+    roles = frozenset(t.role for t in inventory(arch) if t.layer == layer)
+    return _LayerTensors(arch, setup, train).build(layer, roles)
+
+
+def activation_memory(arch: Architecture, setup: TrainingSetup, train: Trainability) -> ActivationMemory:
+    """Stored activations on one GPU for one micro-batch of ``setup.micro_batch × setup.seq_len`` tokens."""
+    from ..tensors import inventory
+
+    e, t = setup.activation_bytes, setup.tensor_parallel
+    tokens = setup.micro_batch * setup.seq_len
+    roles_by_layer: dict[int, set[str]] = {}
+    for spec in inventory(arch):
+        if spec.layer is not None:
+            roles_by_layer.setdefault(spec.layer, set()).add(spec.role)
+    builder = _LayerTensors(arch, setup, train)
+    per_layer, terms, full_layer_bytes = [], {}, []
+    for i in range(arch.num_layers):
+        stored = builder.build(i, frozenset(roles_by_layer.get(i, ())))
+        everything = 0
+        kept = 0
+        for x in stored:
+            b = _bytes(x, setup)
+            terms[x.name] = terms.get(x.name, 0) + b
+            everything += b
+            if setup.recompute == "selective" and x.core_attention:
+                continue
+            kept += b
+        full_layer_bytes.append(everything)
+        if setup.recompute == "full":
+            kept = _bytes(Stored("layer_input", arch.hidden_size, e, replicated=True), setup)
+        per_layer.append(kept)
+    transient = max(full_layer_bytes, default=0) if setup.recompute == "full" else 0
+
+    def whole(per_token: int, nbytes: int) -> int:
+        n = tokens * per_token * nbytes
+        return _ceil_div(n, t) if setup.sequence_parallel else n
+
+    embedding = tokens * TOKEN_ID_BYTES
+    if setup.dropout:
+        embedding += whole(arch.hidden_size, MASK_BYTES)
+    head = whole(arch.hidden_size, e) if arch.norms.final else 0
+    head_role = "token_embd" if arch.embeddings.tied else "output"
+    if train.full:
+        head += whole(arch.embeddings.projection_dim or arch.hidden_size, e)
+    elif head_role in train.adapted and train.lora_dropout == 0:
+        head += whole(arch.embeddings.projection_dim or arch.hidden_size, e)
+    loss = tokens * _ceil_div(arch.embeddings.vocab_size, t) * LOGIT_BYTES
+    return ActivationMemory(tuple(per_layer), embedding, head, loss, transient, terms)
