@@ -67,6 +67,8 @@ ROUTER_PROB_BYTES = 4
 """Mixtral/transformers compute router softmax in fp32 (``F.softmax(router_logits, dtype=torch.float)``)."""
 LOGIT_BYTES = 4
 """Logits are kept in fp32 for the loss (Korthikanti §4.3: "4sbv")."""
+NORM_STAT_BYTES = 4
+"""One fp32 statistic (mean or rstd) per normalised row."""
 TOKEN_ID_BYTES = 8
 """int64 token ids (Megatron's "Input to embedding": 8sb)."""
 
@@ -181,52 +183,105 @@ class _LayerTensors:
                 self.add(f"lora_dropout_input[{role}]", per_token * copies, replicated=replicated)
                 self.add(f"lora_dropout_mask[{role}]", per_token * copies, MASK_BYTES, replicated=replicated)
 
-    # -- blocks ------------------------------------------------------------------------------------------
-    def norms(self):
-        n = self.arch.norms.per_layer
-        if n == 0:
-            return
-        kept = 1 if self.arch.parallel_block and n <= 2 else n
-        for i in range(kept):
-            self.add(f"norm_input_{i}", self.arch.hidden_size, replicated=True)
+    def trains(self, roles) -> bool:
+        """Whether any of the linear layers ``roles`` present here gets a weight or adapter gradient."""
+        present = frozenset(roles) & self.roles_here
+        return bool(present) and (self.train.full or bool(present & self.train.adapted))
 
-    def attention(self, mlp_roles: frozenset[str]):
+    # -- blocks ------------------------------------------------------------------------------------------
+    def norm(self, name: str, width: int, *, grad_in: bool, rows: int = 1, replicated: bool = True):
+        """One norm's kept tensors. A fused kernel (and PyTorch's ``native_layer_norm``) keeps its 16-bit
+        input — Korthikanti's 2sbh — plus fp32 statistics per row, which the paper leaves out: mean and
+        rstd for LayerNorm (8 bytes), rstd for RMSNorm (4). transformers' eager RMSNorm
+        (``LlamaRMSNorm.forward``) keeps the input upcast to fp32 (read by ``pow`` and by the product with
+        rstd), the rstd, and — when the norm weight is trained — the normalised tensor cast back to 16
+        bits that multiplies the weight. A frozen norm whose input needs no gradient keeps nothing."""
+        if not (grad_in or self.train.full):
+            return
+        if self.arch.norms.kind == "layernorm":
+            self.add(f"{name}_input", width, replicated=replicated)
+            self.add(f"{name}_statistics", rows, 2 * NORM_STAT_BYTES, replicated=replicated)
+        elif self.setup.norm_kernel == "fused":
+            self.add(f"{name}_input", width, replicated=replicated)
+            self.add(f"{name}_statistics", rows, NORM_STAT_BYTES, replicated=replicated)
+        else:
+            self.add(f"{name}_input_fp32", width, 4, replicated=replicated)
+            self.add(f"{name}_statistics", rows, NORM_STAT_BYTES, replicated=replicated)
+            if self.train.full:
+                self.add(f"{name}_normalized", width, replicated=replicated)
+
+    def attention(self, x_grad: bool, mlp_roles: frozenset[str]) -> bool:
+        """The attention block's tensors; returns whether its output needs a gradient."""
         a, att, s = self.arch, self.arch.attention, self.setup
         h = a.hidden_size
         if att.num_heads % self.t:
             raise ConfigError(f"tensor parallelism over {self.t} GPUs needs the {att.num_heads} attention heads "
                               f"to divide evenly", field="tensor_parallel")
         heads = att.num_heads // self.t
+        self.linear_input("attention_input", h, ATTENTION_INPUT_ROLES | mlp_roles)
         if att.kind == "mla":
-            self.linear_input("attention_input", h, ATTENTION_INPUT_ROLES | mlp_roles)
+            q_grad = x_grad or self.trains({"attn_q", "attn_q_a", "attn_q_b"})
+            k_grad = v_grad = x_grad or self.trains({"attn_kv_a_mqa", "attn_kv_b"})
             if att.q_lora_rank:
-                self.add("q_latent_norm_input", att.q_lora_rank, replicated=True)
+                self.norm("q_latent_norm", att.q_lora_rank, grad_in=x_grad or self.trains({"attn_q_a"}))
                 self.linear_input("q_latent", att.q_lora_rank, frozenset({"attn_q_b"}))
-            self.add("kv_latent_norm_input", att.kv_lora_rank, replicated=True)
+            self.norm("kv_latent_norm", att.kv_lora_rank, grad_in=x_grad or self.trains({"attn_kv_a_mqa"}))
             self.linear_input("kv_latent", att.kv_lora_rank, frozenset({"attn_kv_b"}))
             kv_heads = heads
         else:
-            self.linear_input("attention_input", h, ATTENTION_INPUT_ROLES | mlp_roles)
-            kv_heads = heads if s.attention_kernel == "eager" else self.split(att.num_kv_heads)
+            fused = self.trains({"attn_qkv"})
+            q_grad = x_grad or fused or self.trains({"attn_q"})
+            k_grad = x_grad or fused or self.trains({"attn_k"})
+            v_grad = x_grad or fused or self.trains({"attn_v"})
+            kv_heads = self.split(att.num_kv_heads) if s.attention_kernel == "flash" else heads
             if att.qk_norm != "none":
-                self.add("q_norm_input", heads * att.head_dim)
-                self.add("k_norm_input", self.split(att.num_kv_heads) * att.head_dim)
-        self.add("q", heads * att.qk_head_dim)
-        self.add("k", kv_heads * att.qk_head_dim)
-        self.add("v", kv_heads * att.value_head_dim)
-        if s.attention_kernel == "eager":
-            self.add("attention_probs", heads * s.seq_len, core_attention=True)
+                per_head = att.qk_norm == "per_head"
+                kv = self.split(att.num_kv_heads)
+                self.norm("q_norm", heads * att.head_dim, grad_in=q_grad, rows=heads if per_head else 1,
+                          replicated=False)
+                self.norm("k_norm", kv * att.head_dim, grad_in=k_grad, rows=kv if per_head else 1,
+                          replicated=False)
+        scores_grad = q_grad or k_grad  # QKᵀ needs a gradient
+        any_grad = scores_grad or v_grad
+        q, k, v = heads * att.qk_head_dim, kv_heads * att.qk_head_dim, kv_heads * att.value_head_dim
+        if s.attention_kernel == "flash":
+            if any_grad:  # the fused kernel keeps all of q, k, v, its output and the log-sum-exp
+                self.add("q", q)
+                self.add("k", k)
+                self.add("v", v)
+                self.add("attention_output", heads * att.value_head_dim)
+                self.add("attention_logsumexp", heads, LSE_BYTES)
+            self.adapter_extras(heads * att.value_head_dim, frozenset({"attn_output"}))
+        else:
+            # QKᵀ keeps K for Q's gradient and Q for K's; A·V keeps V for A's gradient and A for V's.
+            if k_grad:
+                self.add("q", q)
+            if q_grad:
+                self.add("k", k)
+            if scores_grad:
+                self.add("v", v)
+            scores = heads * s.seq_len
+            # The softmax output serves its own backward (if the scores need a gradient) and, without
+            # dropout, the A·V product (if V needs one); with dropout A·V reads the dropped copy.
+            probs_kept = scores_grad or (v_grad and not s.dropout)
+            if s.attention_kernel == "eager":  # softmax(..., dtype=torch.float32).to(query.dtype)
+                if scores_grad or (self.e == 4 and probs_kept):
+                    self.add("attention_softmax_fp32", scores, 4, core_attention=True)
+                if self.e != 4 and v_grad and not s.dropout:
+                    self.add("attention_probs", scores, core_attention=True)
+            elif probs_kept:
+                self.add("attention_probs", scores, core_attention=True)
             if s.dropout:
-                self.add("attention_dropout_mask", heads * s.seq_len, MASK_BYTES, core_attention=True)
-                self.add("attention_dropout_output", heads * s.seq_len, core_attention=True)
+                if scores_grad:
+                    self.add("attention_dropout_mask", scores, MASK_BYTES, core_attention=True)
+                if v_grad:
+                    self.add("attention_dropout_output", scores, core_attention=True)
             self.linear_input("output_projection_input", heads * att.value_head_dim,
                               frozenset({"attn_output"}), replicated=False)
-        else:
-            self.add("attention_output", heads * att.value_head_dim)
-            self.add("attention_logsumexp", heads, LSE_BYTES)
-            self.adapter_extras(heads * att.value_head_dim, frozenset({"attn_output"}))
-        if s.dropout:
+        out_grad = any_grad or self.trains({"attn_output"})
+        if s.dropout and out_grad:
             self.add("attention_residual_dropout_mask", h, MASK_BYTES, replicated=True)
+        return out_grad
 
     def adapter_extras(self, per_token: int, roles: frozenset[str], copies: int = 1):
         """A linear whose input another operation keeps anyway (FlashAttention's output, ReLU's output):
@@ -238,63 +293,91 @@ class _LayerTensors:
                 self.add(f"lora_dropout_input[{role}]", per_token * copies)
                 self.add(f"lora_dropout_mask[{role}]", per_token * copies, MASK_BYTES)
 
-    def intermediate(self, prefix: str, width: int, gated: bool, down_roles: frozenset[str], copies: int = 1):
-        """The MLP's inside: activation inputs/outputs and the down projection's input."""
+    def intermediate(self, prefix: str, width: int, gated: bool, x_grad: bool, roles: tuple[str, str, str],
+                     copies: int = 1) -> bool:
+        """The MLP's inside: activation inputs/outputs and the down projection's input. ``roles`` are the
+        gate, up and down projections; returns whether the output needs a gradient."""
+        gate_role, up_role, down_role = roles
         f = self.split(width) * copies
         relu = self.arch.mlp.activation.lower() in RELU_LIKE
+        up_grad = x_grad or self.trains({up_role})
         if gated:
-            self.add(f"{prefix}gate_projection", f)
-            self.add(f"{prefix}up_projection", f)
-            self.add(f"{prefix}activation_output", f)
-            self.linear_input(f"{prefix}down_projection_input", self.split(width), down_roles,
+            # a fused gate_up matrix (Phi-3) is one role: the gate half needs a gradient when it does
+            gate_grad = x_grad or self.trains({gate_role}) if gate_role in self.roles_here else up_grad
+            if gate_grad:  # the activation's input, and the up projection as the product's other operand
+                self.add(f"{prefix}gate_projection", f)
+                self.add(f"{prefix}up_projection", f)
+            if up_grad:  # the activation's output, the operand the up projection's gradient needs
+                self.add(f"{prefix}activation_output", f)
+            inner_grad = gate_grad or up_grad
+            self.linear_input(f"{prefix}down_projection_input", self.split(width), frozenset({down_role}),
                               replicated=False, copies=copies)
         elif relu:
-            self.add(f"{prefix}activation_output", f)
-            self.adapter_extras(self.split(width), down_roles, copies)
+            inner_grad = up_grad
+            if up_grad:
+                self.add(f"{prefix}activation_output", f)
+            self.adapter_extras(self.split(width), frozenset({down_role}), copies)
         else:
-            self.add(f"{prefix}activation_input", f)
-            self.linear_input(f"{prefix}down_projection_input", self.split(width), down_roles,
+            inner_grad = up_grad
+            if up_grad:
+                self.add(f"{prefix}activation_input", f)
+            self.linear_input(f"{prefix}down_projection_input", self.split(width), frozenset({down_role}),
                               replicated=False, copies=copies)
+        return inner_grad or self.trains({down_role})
 
-    def dense_mlp(self, share_input: bool):
+    def dense_mlp(self, x_grad: bool, share_input: bool) -> bool:
         m = self.arch.mlp
         if not share_input:
             self.linear_input("mlp_input", self.arch.hidden_size, MLP_INPUT_ROLES)
-        self.intermediate("", m.intermediate_size, m.gated, frozenset({"ffn_down"}))
-        if self.setup.dropout:
+        out_grad = self.intermediate("", m.intermediate_size, m.gated, x_grad, ("ffn_gate", "ffn_up", "ffn_down"))
+        if self.setup.dropout and out_grad:
             self.add("mlp_dropout_mask", self.arch.hidden_size, MASK_BYTES, replicated=True)
+        return out_grad
 
-    def sparse_mlp(self, share_input: bool):
+    def sparse_mlp(self, x_grad: bool, share_input: bool) -> bool:
         a, moe = self.arch, self.arch.moe
         h, k = a.hidden_size, moe.experts_per_token
         if not share_input:
             self.linear_input("moe_input", h, frozenset({"ffn_gate_inp"}) | SHARED_EXPERT_INPUT_ROLES)
-        self.add("router_probabilities", moe.num_experts, ROUTER_PROB_BYTES, replicated=True)
+        router_grad = x_grad or self.trains({"ffn_gate_inp"})
+        if router_grad:  # softmax's output, and the expert outputs that the routing weights' gradient needs
+            self.add("router_probabilities", moe.num_experts, ROUTER_PROB_BYTES, replicated=True)
         self.linear_input("expert_inputs", h, frozenset({"ffn_gate_exps", "ffn_up_exps"}), copies=k)
-        self.intermediate("expert_", moe.expert_intermediate_size, moe.gated, frozenset({"ffn_down_exps"}),
-                          copies=k)
-        self.add("expert_outputs", h * k, replicated=True)
+        out_grad = self.intermediate("expert_", moe.expert_intermediate_size, moe.gated, x_grad,
+                                     ("ffn_gate_exps", "ffn_up_exps", "ffn_down_exps"), copies=k)
+        if router_grad:
+            self.add("expert_outputs", h * k, replicated=True)
         if moe.shared_intermediate_size:
-            self.intermediate("shared_expert_", moe.shared_intermediate_size, moe.gated,
-                              frozenset({"ffn_down_shexp"}))
-        if self.setup.dropout:
+            out_grad |= self.intermediate("shared_expert_", moe.shared_intermediate_size, moe.gated, x_grad,
+                                          ("ffn_gate_shexp", "ffn_up_shexp", "ffn_down_shexp"))
+        out_grad |= router_grad
+        if self.setup.dropout and out_grad:
             self.add("mlp_dropout_mask", h, MASK_BYTES, replicated=True)
+        return out_grad
 
-    def build(self, layer: int, roles_here: frozenset[str]) -> list[Stored]:
+    def build(self, layer: int, roles_here: frozenset[str], grad_in: bool = True) -> tuple[list[Stored], bool]:
+        """The tensors of layer ``layer``, whose input needs a gradient if ``grad_in``; returns them and
+        whether the layer's output needs one (under LoRA the frozen embeddings' output does not, so the
+        first layer keeps less: what no gradient flows through is not kept)."""
         self.out = []
         self.roles_here = roles_here
         a = self.arch
+        grad_in = grad_in or self.train.full
         sparse = a.is_sparse_layer(layer)
         one_input = a.parallel_block and a.norms.per_layer <= 1
         mlp_roles = (frozenset({"ffn_gate_inp"}) | SHARED_EXPERT_INPUT_ROLES if sparse else MLP_INPUT_ROLES) \
             if one_input else frozenset()
-        self.norms()
-        self.attention(mlp_roles)
-        if sparse:
-            self.sparse_mlp(one_input)
-        else:
-            self.dense_mlp(one_input)
-        return self.out
+        n = a.norms.per_layer
+        norm_inputs = 1 if a.parallel_block and n <= 2 else n
+        if norm_inputs:
+            self.norm("norm_0", a.hidden_size, grad_in=grad_in)
+        attn_grad = self.attention(grad_in, mlp_roles)
+        after_attention = grad_in or attn_grad
+        mlp_in = grad_in if a.parallel_block else after_attention
+        for i in range(1, norm_inputs):  # post-attention and pre/post-MLP norms of sequential blocks
+            self.norm(f"norm_{i}", a.hidden_size, grad_in=after_attention)
+        mlp_grad = (self.sparse_mlp if sparse else self.dense_mlp)(mlp_in, one_input)
+        return self.out, after_attention or mlp_grad
 
 
 def _bytes(x: Stored, setup: TrainingSetup) -> int:
@@ -310,7 +393,7 @@ def layer_tensors(arch: Architecture, setup: TrainingSetup, train: Trainability,
     from ..tensors import inventory
 
     roles = frozenset(t.role for t in inventory(arch) if t.layer == layer)
-    return _LayerTensors(arch, setup, train).build(layer, roles)
+    return _LayerTensors(arch, setup, train).build(layer, roles, grad_in=layer > 0)[0]
 
 
 def activation_memory(arch: Architecture, setup: TrainingSetup, train: Trainability) -> ActivationMemory:
@@ -325,8 +408,9 @@ def activation_memory(arch: Architecture, setup: TrainingSetup, train: Trainabil
             roles_by_layer.setdefault(spec.layer, set()).add(spec.role)
     builder = _LayerTensors(arch, setup, train)
     per_layer, terms, full_layer_bytes = [], {}, []
+    grad = train.full  # LoRA/QLoRA: the frozen embeddings' output needs no gradient
     for i in range(arch.num_layers):
-        stored = builder.build(i, frozenset(roles_by_layer.get(i, ())))
+        stored, grad = builder.build(i, frozenset(roles_by_layer.get(i, ())), grad)
         everything = 0
         kept = 0
         for x in stored:
@@ -346,14 +430,23 @@ def activation_memory(arch: Architecture, setup: TrainingSetup, train: Trainabil
         n = tokens * per_token * nbytes
         return _ceil_div(n, t) if setup.sequence_parallel else n
 
-    embedding = tokens * TOKEN_ID_BYTES
+    labels = tokens * TOKEN_ID_BYTES  # the loss's int64 targets
+    embedding = tokens * TOKEN_ID_BYTES if train.full else 0  # input ids, for the embedding's gradient
+    if arch.embeddings.position == "rotary":  # cos and sin of each position, shared by the batch and layers
+        att = arch.attention
+        rot = att.qk_rope_head_dim if att.kind == "mla" else att.head_dim
+        embedding += setup.seq_len * 2 * rot * e
     if setup.dropout:
         embedding += whole(arch.hidden_size, MASK_BYTES)
-    head = whole(arch.hidden_size, e) if arch.norms.final else 0
+    head = 0
+    if arch.norms.final:
+        final = _LayerTensors(arch, setup, train)
+        final.norm("final_norm", arch.hidden_size, grad_in=grad)
+        head = sum(_bytes(x, setup) for x in final.out)
     head_role = "token_embd" if arch.embeddings.tied else "output"
     if train.full:
         head += whole(arch.embeddings.projection_dim or arch.hidden_size, e)
     elif head_role in train.adapted and train.lora_dropout == 0:
         head += whole(arch.embeddings.projection_dim or arch.hidden_size, e)
-    loss = tokens * _ceil_div(arch.embeddings.vocab_size, t) * LOGIT_BYTES
+    loss = tokens * _ceil_div(arch.embeddings.vocab_size, t) * LOGIT_BYTES + labels
     return ActivationMemory(tuple(per_layer), embedding, head, loss, transient, terms)

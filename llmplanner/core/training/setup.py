@@ -15,7 +15,8 @@ MODES = ("full", "lora", "qlora")
 OPTIMIZERS = ("adamw", "adamw-8bit", "sgd", "sgd-momentum", "adafactor")
 PRECISIONS = ("bf16-mixed", "fp16-mixed", "fp32")
 RECOMPUTE = ("none", "selective", "full")
-ATTENTION_KERNELS = ("flash", "eager")
+ATTENTION_KERNELS = ("flash", "eager", "unfused")
+NORM_KERNELS = ("eager", "fused")
 ADAPTER_DTYPES = ("fp32", "bf16")
 ZERO_STAGES = (0, 1, 2, 3)
 
@@ -75,9 +76,19 @@ class TrainingSetup:
     """Megatron sequence parallelism: the activations that tensor parallelism replicates (norm inputs,
     dropout masks) are split along the sequence too (Korthikanti et al. 2022 §4.2.2)."""
     attention_kernel: str = "flash"
-    """``flash``: a fused kernel (FlashAttention, PyTorch SDPA) that stores only its output and the softmax
-    log-sum-exp and recomputes the s×s scores; ``eager``: the scores are materialised and kept, as in
-    Korthikanti et al.'s accounting (the ``5as/h`` term)."""
+    """How attention keeps what its backward needs:
+
+    - ``flash``: a fused kernel (FlashAttention; PyTorch SDPA, transformers' default ``sdpa``) keeps only
+      Q, K, V at their own width, its output and the fp32 softmax log-sum-exp, and recomputes the s×s scores;
+    - ``eager``: transformers' ``eager_attention_forward``: K and V repeated to every head (``repeat_kv``),
+      the softmax computed and kept in fp32 plus the 16-bit copy that multiplies V;
+    - ``unfused``: Korthikanti et al.'s accounting (Megatron's unfused core attention with its fused
+      scale-mask-softmax): repeated K/V and the 16-bit probabilities — the ``5as/h`` term with dropout."""
+    norm_kernel: str = "eager"
+    """``eager``: RMSNorm as transformers' modeling files write it (``LlamaRMSNorm``: the input upcast to
+    fp32 and kept, the per-token rstd, and the normalised 16-bit tensor kept for the weight's gradient);
+    ``fused``: a fused kernel (Apex, Megatron/TE, Liger) that keeps only its 16-bit input, as Korthikanti
+    et al. count it. LayerNorm is PyTorch's fused ``native_layer_norm`` either way."""
     dropout: bool = False
     """Dropout on attention probabilities and residual branches (GPT-2/GPT-3, Megatron); modern LLM
     fine-tuning runs without it (Llama's ``attention_dropout`` is 0), so no masks are kept by default."""
@@ -95,6 +106,7 @@ class TrainingSetup:
         _check_name("training precision", "precision", self.precision, PRECISIONS)
         _check_name("recomputation", "recompute", self.recompute, RECOMPUTE)
         _check_name("attention kernel", "attention_kernel", self.attention_kernel, ATTENTION_KERNELS)
+        _check_name("norm kernel", "norm_kernel", self.norm_kernel, NORM_KERNELS)
         if self.adapter_dtype is not None:
             _check_name("adapter dtype", "adapter_dtype", self.adapter_dtype, ADAPTER_DTYPES)
         if self.zero_stage not in ZERO_STAGES or isinstance(self.zero_stage, bool):
