@@ -89,13 +89,14 @@ def test_sequence_parallel_and_selective_recomputation_give_the_abstracts_5x(nam
 def test_whole_model_activations_match_megatrons_estimator():
     """Megatron-LM's theoretical_memory_usage.py (SP + selective, one pipeline stage) for GPT-3 175B. Ours
     adds what it leaves out: every tensor-parallel rank keeps all the token ids (Megatron divides their 8sb
-    by t), the loss keeps its int64 targets (8sb), and each LayerNorm its fp32 mean and rstd (8sb/t)."""
+    by t) and the position ids of the learned position table (8sb), the loss keeps its int64 targets (8sb),
+    and each LayerNorm its fp32 mean and rstd (8sb/t)."""
     s, b, h, a, L, v, t = 2048, 1, 12288, 96, 96, 51200, 8
     arch = gpt(h, L, a, vocab=v)
     setup = TrainingSetup(seq_len=s, micro_batch=b, tensor_parallel=t, sequence_parallel=True,
                           recompute="selective", attention_kernel="unfused", dropout=True)
     megatron = (s * b * h * L * (18 + 4 * (4 * h) / h) + 8 * s * b + s * b * h + s * b * h * 4 * (1 + v / h)) / t
-    left_out = 8 * s * b * (1 - 1 / t) + 8 * s * b + (2 * L + 1) * 8 * s * b / t
+    left_out = 8 * s * b * (1 - 1 / t) + 8 * s * b + 8 * s * b + (2 * L + 1) * 8 * s * b / t
     assert activation_memory(arch, setup, FULL).total_bytes == megatron + left_out
 
 

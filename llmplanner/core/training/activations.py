@@ -12,20 +12,27 @@ Korthikanti et al. 2022, "Reducing Activation Recomputation in Large Transformer
     per layer   sbh(34 + 5as/h) bytes
 
 This module derives the same list from the architecture instead of assuming GPT's shape, so each term
-follows the model (Table 1's special case is reproduced exactly; ``tests/test_training.py`` checks it):
+follows the model. Korthikanti's Table 1/2 values are reproduced exactly for GPT shapes (``unfused``
+attention, fused norms, dropout; ``tests/test_training.py``), and for transformers' own models the
+per-layer bytes equal what PyTorch's autograd saves, byte for byte (``tests/test_training_oracle.py``
+counts them with ``torch.autograd.graph.saved_tensors_hooks``):
 
-- every norm keeps its input (h per token); parallel blocks (GPT-J, GPT-NeoX) read one residual, kept once;
+- a norm keeps its input (h per token) and fp32 statistics per token (which the paper leaves out);
+  transformers' eager RMSNorm keeps an fp32 copy of the input and, when its weight trains, the normalised
+  16-bit tensor (``setup.norm_kernel``). Parallel blocks (GPT-J, GPT-NeoX) read one residual, kept once;
   Gemma's post-norms keep the block outputs they normalise;
 - a linear layer keeps its input only to form its *weight* gradient, ``dW = dYᵀ·X``: PyTorch saves ``X``
-  only when the weight requires grad (autograd's ``mm`` formula in ``tools/autograd/derivatives.yaml`` uses
-  ``self`` only for ``mat2``'s gradient, and the generated code saves it only when that gradient is needed
-  — checked with ``torch.autograd.graph.saved_tensors_hooks``). So under LoRA a frozen, non-adapted
-  projection stores nothing, while an adapted one keeps its input for the adapter's A;
+  only when the weight requires grad (autograd's ``mm`` formula in ``tools/autograd/derivatives.yaml``
+  uses ``self`` only for ``mat2``'s gradient, and the generated code saves it only when that gradient is
+  needed). So under LoRA a frozen, non-adapted projection keeps nothing, an adapted one keeps its input for
+  the adapter's A, and more generally nothing is kept where no gradient flows: with frozen embeddings the
+  first layer keeps nothing below its first adapted projection;
 - attention keeps Q (heads × qk_head_dim), K and V; with GQA a fused kernel keeps K and V at the kv-head
-  width (FlashAttention-2 saves ``q, k, v, out, softmax_lse``, Dao 2023 arXiv:2307.08691 Algorithm 2), while
-  unfused ("eager") attention keeps the repeated, full-width copies its matmuls read (transformers'
-  ``repeat_kv``; Megatron's unfused core attention). The eager path also keeps the s×s probabilities
-  (``5as/h`` with dropout, ``2as/h`` without); the fused one keeps its output and an fp32 log-sum-exp;
+  width (FlashAttention-2 saves ``q, k, v, out, softmax_lse``, Dao 2023 arXiv:2307.08691 Algorithm 2; so
+  does PyTorch SDPA, which transformers calls with ``enable_gqa``), while unfused attention keeps the
+  repeated, full-width copies its matmuls read (transformers' ``repeat_kv``; Megatron's unfused core
+  attention) and the s×s probabilities (``5as/h`` with dropout, ``2as/h`` without; transformers' eager
+  softmax runs in fp32 and keeps that too); the fused kernel keeps its output and an fp32 log-sum-exp;
 - a gated MLP (SwiGLU/GeGLU) keeps the gate projection (activation input), the up projection and the
   activation output (the two operands of the product) and the product (down projection's input):
   4·intermediate per token instead of GPT's 2·(4h); ReLU keeps its output, which is the next input;
@@ -42,14 +49,16 @@ pass (that one layer is counted as ``recompute_transient_bytes``, as in Chen et 
 "memory cost of the checkpoints plus one segment").
 
 Outside the layers (Korthikanti §4.3 and Megatron-LM ``megatron/training/theoretical_memory_usage.py``):
-the token ids (int64, 8 bytes a token), the embedding dropout mask, the final norm's and the output layer's
-inputs (2sbh each), and the logits kept in fp32 for the cross-entropy loss, ``4sbv/t`` — the largest single
-term for a large vocabulary (128k for Llama 3).
+the token ids (int64, 8 bytes a token; position ids too for a learned position table), the rotary cos/sin
+tables, the embedding dropout mask, the final norm's and the output layer's inputs (2sbh each), the loss's
+int64 targets, and the logits kept in fp32 for the cross-entropy loss, ``4sbv/t`` — the largest single term
+for a large vocabulary (128k for Llama 3).
 
-Left out: per-token norm statistics (mean/rstd, ≤ 8 bytes a token a norm), the int64 routing indices of
-MoE, transients that live inside one operation (the 16-bit logits before their fp32 copy, kernel
-workspaces), and framework-specific upcasts (e.g. transformers' eager RMSNorm keeps an fp32 copy of its
-input).
+Left out: MoE routing bookkeeping (top-k indices and per-expert index lists, ~2 % of a MoE layer in
+transformers), transients that live inside one operation (the 16-bit logits before their fp32 copy, kernel
+workspaces), partial-rotary tables (counted at the full head size), family-specific module code
+(transformers' ``gelu_new`` is a chain of Python ops that keeps several intermediates; Gemma's norm keeps
+its normalised tensor in fp32).
 """
 from __future__ import annotations
 
@@ -432,6 +441,8 @@ def activation_memory(arch: Architecture, setup: TrainingSetup, train: Trainabil
 
     labels = tokens * TOKEN_ID_BYTES  # the loss's int64 targets
     embedding = tokens * TOKEN_ID_BYTES if train.full else 0  # input ids, for the embedding's gradient
+    if train.full and arch.embeddings.position == "learned":  # position ids, for the position table's
+        embedding += tokens * TOKEN_ID_BYTES
     if arch.embeddings.position == "rotary":  # cos and sin of each position, shared by the batch and layers
         att = arch.attention
         rot = att.qk_rope_head_dim if att.kind == "mla" else att.head_dim
