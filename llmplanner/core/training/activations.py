@@ -63,9 +63,11 @@ its normalised tensor in fp32).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..architecture import Architecture
 from ..errors import ConfigError
+from ..tensors import inventory
 from .setup import TrainingSetup
 
 MASK_BYTES = 1
@@ -397,41 +399,45 @@ def _bytes(x: Stored, setup: TrainingSetup) -> int:
     return total
 
 
-def layer_tensors(arch: Architecture, setup: TrainingSetup, train: Trainability, layer: int) -> list[Stored]:
-    """The tensors layer ``layer`` keeps with no recomputation."""
-    from ..tensors import inventory
+@lru_cache(maxsize=64)
+def _layer_roles(arch: Architecture) -> tuple[frozenset[str], ...]:
+    """The inventory roles present in each layer."""
+    roles: list[set[str]] = [set() for _ in range(arch.num_layers)]
+    for spec in inventory(arch):
+        if spec.layer is not None:
+            roles[spec.layer].add(spec.role)
+    return tuple(frozenset(r) for r in roles)
 
-    roles = frozenset(t.role for t in inventory(arch) if t.layer == layer)
-    return _LayerTensors(arch, setup, train).build(layer, roles, grad_in=layer > 0)[0]
+
+def layer_tensors(arch: Architecture, setup: TrainingSetup, train: Trainability, layer: int) -> list[Stored]:
+    """The tensors layer ``layer`` keeps with no recomputation (its input needing a gradient unless it is
+    the first layer of a frozen-base run)."""
+    return _LayerTensors(arch, setup, train).build(layer, _layer_roles(arch)[layer],
+                                                   grad_in=layer > 0 or train.full)[0]
 
 
 def activation_memory(arch: Architecture, setup: TrainingSetup, train: Trainability) -> ActivationMemory:
     """Stored activations on one GPU for one micro-batch of ``setup.micro_batch × setup.seq_len`` tokens."""
-    from ..tensors import inventory
-
     e, t = setup.activation_bytes, setup.tensor_parallel
     tokens = setup.micro_batch * setup.seq_len
-    roles_by_layer: dict[int, set[str]] = {}
-    for spec in inventory(arch):
-        if spec.layer is not None:
-            roles_by_layer.setdefault(spec.layer, set()).add(spec.role)
     builder = _LayerTensors(arch, setup, train)
     per_layer, terms, full_layer_bytes = [], {}, []
+    seen: dict[tuple, tuple] = {}  # layers alike (same tensors, same kind, same gradient flow) are built once
     grad = train.full  # LoRA/QLoRA: the frozen embeddings' output needs no gradient
-    for i in range(arch.num_layers):
-        stored, grad = builder.build(i, frozenset(roles_by_layer.get(i, ())), grad)
-        everything = 0
-        kept = 0
-        for x in stored:
-            b = _bytes(x, setup)
-            terms[x.name] = terms.get(x.name, 0) + b
-            everything += b
-            if setup.recompute == "selective" and x.core_attention:
-                continue
-            kept += b
+    for i, roles in enumerate(_layer_roles(arch)):
+        key = (roles, arch.is_sparse_layer(i), grad)
+        if key not in seen:
+            stored, grad_out = builder.build(i, roles, grad)
+            sizes = [(x.name, _bytes(x, setup), x.core_attention) for x in stored]
+            everything = sum(b for _, b, _ in sizes)
+            kept = sum(b for _, b, core in sizes if not (core and setup.recompute == "selective"))
+            if setup.recompute == "full":
+                kept = _bytes(Stored("layer_input", arch.hidden_size, e, replicated=True), setup)
+            seen[key] = (sizes, everything, kept, grad_out)
+        sizes, everything, kept, grad = seen[key]
+        for name, b, _ in sizes:
+            terms[name] = terms.get(name, 0) + b
         full_layer_bytes.append(everything)
-        if setup.recompute == "full":
-            kept = _bytes(Stored("layer_input", arch.hidden_size, e, replicated=True), setup)
         per_layer.append(kept)
     transient = max(full_layer_bytes, default=0) if setup.recompute == "full" else 0
 

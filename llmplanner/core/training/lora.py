@@ -13,6 +13,7 @@ projections, shared and routed experts. ``all-linear`` is PEFT's shorthand (``pe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..architecture import Architecture
 from ..errors import ConfigError, UnknownNameError
@@ -55,6 +56,7 @@ class Adapter:
 
     name: str
     """The base tensor's inventory name, e.g. ``blk.3.attn_v.weight``."""
+    role: str
     in_features: int
     out_features: int
     experts: int
@@ -115,13 +117,20 @@ def select_targets(targets) -> TargetSelection:
 def adapters(arch: Architecture, rank: int, targets) -> tuple[Adapter, ...]:
     """Every adapter pair that ``targets`` at ``rank`` put on ``arch``; refuses a target list that matches
     nothing (as PEFT does: "Target modules … not found in the base model")."""
+    if isinstance(targets, str):
+        targets = [p.strip() for p in targets.split(",") if p.strip()]
+    return _adapters(arch, rank, tuple(targets))
+
+
+@lru_cache(maxsize=256)
+def _adapters(arch: Architecture, rank: int, targets: tuple[str, ...]) -> tuple[Adapter, ...]:
     selection = select_targets(targets)
     out = []
     for t in inventory(arch):
         if not selection.adapts(t):
             continue
         out_f, in_f = t.shape[-2], t.shape[-1]
-        out.append(Adapter(t.name, in_f, out_f, t.experts if len(t.shape) == 3 else 1, rank, t.layer))
+        out.append(Adapter(t.name, t.role, in_f, out_f, t.experts if len(t.shape) == 3 else 1, rank, t.layer))
     if not out:
         present = sorted({t.role for t in inventory(arch) if _is_linear(t)})
         raise ConfigError(f"LoRA targets {', '.join(targets)} match no matrix of {arch.name} "
@@ -131,8 +140,7 @@ def adapters(arch: Architecture, rank: int, targets) -> tuple[Adapter, ...]:
 
 def adapted_roles(arch: Architecture, targets) -> frozenset[str]:
     """The roles of ``arch`` that carry adapters."""
-    selection = select_targets(targets)
-    return frozenset(t.role for t in inventory(arch) if selection.adapts(t))
+    return frozenset(a.role for a in adapters(arch, 1, targets))
 
 
 def lora_trainable_params(arch: Architecture, rank: int, targets) -> int:

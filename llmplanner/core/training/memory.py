@@ -25,6 +25,8 @@ The totals are the sum at the memory peak of a training step as these estimates 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from math import prod
 
 from ..architecture import Architecture
 from ..params import count_params
@@ -51,18 +53,6 @@ NOT_INCLUDED = (
 )
 
 
-@dataclass(frozen=True)
-class _Piece:
-    """One stored tensor of model state on one GPU, before ZeRO: its weight bytes and, if trained, the
-    bytes of its gradient and optimizer state."""
-
-    unit: str
-    weight_bytes: int
-    trainable: int = 0
-    gradient_bytes: int = 0
-    optimizer_bytes: int = 0
-
-
 def _unit(t: TensorSpec) -> str:
     return f"layer {t.layer}" if t.layer is not None else ("embeddings" if t.component == "embeddings" else "head")
 
@@ -71,28 +61,40 @@ def _dtype_bytes(name: str) -> int:
     return 4 if name == "fp32" else 2
 
 
-def _pieces(arch: Architecture, setup: TrainingSetup, base_weight_bytes: int | None) -> list[_Piece]:
-    t = setup.tensor_parallel
-    wbytes = 2 if setup.mixed else 4
-    out: list[_Piece] = []
+@dataclass(frozen=True)
+class _States:
+    """Model states of one tensor-parallel rank before ZeRO divides them."""
+
+    states: ModelStates
+    largest_unit_bytes: int
+    """Weights of the biggest block (a layer, the embeddings, the head): what ZeRO-3 gathers at once."""
+    largest_quantised: int
+    """Elements of the biggest 4-bit matrix (QLoRA dequantises one at a time)."""
+
+
+@lru_cache(maxsize=256)
+def _model_states(arch: Architecture, mode: str, optimizer: str, mixed: bool, t: int, rank: int,
+                  targets: tuple[str, ...], adapter_dtype: str, base_weight_bytes: int | None) -> _States:
+    """Weights, gradients and optimizer states tensor by tensor (cached: they do not depend on the batch,
+    the sequence or the data-parallel size)."""
+    wbytes = 2 if mixed else 4
+    weights = grads = opt = 0
+    units: dict[str, int] = {}
     base = [(spec, tp_shard_shape(spec.shape, t)) for spec in inventory(arch)]
 
-    def numel(shape):
-        n = 1
-        for d in shape:
-            n *= d
-        return n
+    def take(unit: str, w: int, g: int = 0, o: int = 0):
+        nonlocal weights, grads, opt
+        weights, grads, opt = weights + w, grads + g, opt + o
+        units[unit] = units.get(unit, 0) + w
 
-    if setup.mode == "full":
+    if mode == "full":
         for spec, shape in base:
-            n = numel(shape)
-            opt = state_bytes(setup.optimizer, shape) + (MASTER_BYTES * n if setup.mixed else 0)
-            out.append(_Piece(_unit(spec), n * wbytes, n, n * wbytes, opt))
-        return out
-
-    if setup.mode == "lora":
+            n = prod(shape)
+            take(_unit(spec), n * wbytes, n * wbytes,
+                 _state_bytes(optimizer, shape) + (MASTER_BYTES * n if mixed else 0))
+    elif mode == "lora":
         for spec, shape in base:
-            out.append(_Piece(_unit(spec), numel(shape) * wbytes))
+            take(_unit(spec), prod(shape) * wbytes)
     else:  # qlora
         whole = sum(nf4.tensor_bytes(spec) for spec, _ in base)
         for spec, _ in base:
@@ -100,15 +102,20 @@ def _pieces(arch: Architecture, setup: TrainingSetup, base_weight_bytes: int | N
             b = ceil_div(b, t) if spec.is_matrix else b
             if base_weight_bytes is not None:  # the caller's total, spread in the local layout's proportions
                 b = b * base_weight_bytes // whole
-            out.append(_Piece(_unit(spec), b))
-    abytes = _dtype_bytes(setup.resolved_adapter_dtype)
-    layer_of = {spec.name: spec for spec, _ in base}
-    for ad in adapters(arch, setup.lora_rank, setup.lora_targets):
-        spec = layer_of[ad.name]
-        for shape in (ad.a_shape, tp_shard_shape(ad.b_shape, t)):
-            n = numel(shape)
-            out.append(_Piece(_unit(spec), n * abytes, n, n * abytes, state_bytes(setup.optimizer, shape)))
-    return out
+            take(_unit(spec), b)
+    if mode != "full":
+        abytes = _dtype_bytes(adapter_dtype)
+        spec_of = {spec.name: spec for spec, _ in base}
+        for ad in adapters(arch, rank, targets):
+            for shape in (ad.a_shape, tp_shard_shape(ad.b_shape, t)):
+                n = prod(shape)
+                take(_unit(spec_of[ad.name]), n * abytes, n * abytes, _state_bytes(optimizer, shape))
+    quantised = max((ceil_div(spec.numel, t) for spec in inventory(arch) if nf4.is_quantised_linear(spec)),
+                    default=0) if mode == "qlora" else 0
+    return _States(ModelStates(weights, grads, opt), max(units.values(), default=0), quantised)
+
+
+_state_bytes = lru_cache(maxsize=4096)(state_bytes)
 
 
 @dataclass(frozen=True)
@@ -181,32 +188,46 @@ def _trainability(arch: Architecture, setup: TrainingSetup) -> Trainability:
                         lora_dropout=float(setup.lora_dropout))
 
 
-def _per_gpu(arch: Architecture, setup: TrainingSetup, base_weight_bytes: int | None):
-    pieces = _pieces(arch, setup, base_weight_bytes)
-    states = ModelStates(sum(p.weight_bytes for p in pieces), sum(p.gradient_bytes for p in pieces),
-                         sum(p.optimizer_bytes for p in pieces))
-    states = zero_partition(states, setup.zero_stage, setup.data_parallel)
-    acts = activation_memory(arch, setup, _trainability(arch, setup))
-    overhead: dict[str, int] = {}
-    n = setup.data_parallel
-    if setup.zero_stage == 3 and n > 1:
-        units: dict[str, int] = {}
-        for p in pieces:
-            units[p.unit] = units.get(p.unit, 0) + p.weight_bytes
-        overhead["zero3_gathered_parameters"] = ceil_div(max(units.values()) * (n - 1), n)
-    if setup.mode == "qlora":
-        biggest = max((ceil_div(s.numel, setup.tensor_parallel) for s in inventory(arch)
-                       if nf4.is_quantised_linear(s)), default=0)
-        overhead["dequantized_weight"] = biggest * nf4.UNQUANTISED_BYTES
-    return states, acts, overhead
+class _PerGpu:
+    """Everything one GPU holds, evaluated for any data-parallel size (activations do not depend on it)."""
+
+    def __init__(self, arch: Architecture, setup: TrainingSetup, base_weight_bytes: int | None):
+        self.setup = setup
+        self.raw = _model_states(arch, setup.mode, setup.optimizer, setup.mixed, setup.tensor_parallel,
+                                 setup.lora_rank, tuple(setup.lora_targets), setup.resolved_adapter_dtype,
+                                 base_weight_bytes)
+        self.acts = activation_memory(arch, setup, _trainability(arch, setup))
+
+    def states(self, n: int) -> ModelStates:
+        return zero_partition(self.raw.states, self.setup.zero_stage, n)
+
+    def overhead(self, n: int) -> dict[str, int]:
+        out: dict[str, int] = {}
+        if self.setup.zero_stage == 3 and n > 1:
+            out["zero3_gathered_parameters"] = ceil_div(self.raw.largest_unit_bytes * (n - 1), n)
+        if self.setup.mode == "qlora":
+            out["dequantized_weight"] = self.raw.largest_quantised * nf4.UNQUANTISED_BYTES
+        return out
+
+    def total(self, n: int) -> int:
+        return self.states(n).total + self.acts.total_bytes + sum(self.overhead(n).values())
 
 
-def _fits(arch, setup, base_weight_bytes, n: int, limit: int) -> bool:
-    from dataclasses import replace
-
-    s = replace(setup, data_parallel=n)
-    states, acts, overhead = _per_gpu(arch, s, base_weight_bytes)
-    return states.total + acts.total_bytes + sum(overhead.values()) <= limit
+def _min_gpus(per_gpu: _PerGpu, gpu_memory_bytes: int, max_gpus: int) -> int | None:
+    t = per_gpu.setup.tensor_parallel
+    hi = max(1, max_gpus // t)
+    if per_gpu.total(hi) > gpu_memory_bytes:
+        return None
+    if per_gpu.setup.zero_stage == 0:
+        return t  # plain data parallelism replicates everything: more ranks do not help
+    lo = 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if per_gpu.total(mid) <= gpu_memory_bytes:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo * t
 
 
 def min_gpus(arch: Architecture, setup: TrainingSetup, gpu_memory_bytes: int, *,
@@ -215,20 +236,7 @@ def min_gpus(arch: Architecture, setup: TrainingSetup, gpu_memory_bytes: int, *,
     micro-batch whose per-GPU memory fits ``gpu_memory_bytes``; ``None`` if none up to ``max_gpus`` does.
     Per-GPU memory never grows with more data-parallel ranks (ZeRO divides, activations stay), so the
     smallest count is found by bisection."""
-    t = setup.tensor_parallel
-    hi = max(1, max_gpus // t)
-    if not _fits(arch, setup, base_weight_bytes, hi, gpu_memory_bytes):
-        return None
-    if setup.zero_stage == 0:
-        return t  # plain data parallelism replicates everything: more ranks do not help
-    lo = 1
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if _fits(arch, setup, base_weight_bytes, mid, gpu_memory_bytes):
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo * t
+    return _min_gpus(_PerGpu(arch, setup, base_weight_bytes), gpu_memory_bytes, max_gpus)
 
 
 def _explain(arch: Architecture, setup: TrainingSetup, mem: dict, params: int, rule_gpus: float | None,
@@ -272,7 +280,9 @@ def training_memory(arch: Architecture, setup: TrainingSetup, *, base_weight_byt
     ``base_weight_bytes``: QLoRA's frozen base in bytes for the whole model (e.g. from
     ``llmplanner.core.formats``); by default the NF4 double-quantisation layout of ``training.qlora``.
     """
-    states, acts, overhead = _per_gpu(arch, setup, base_weight_bytes)
+    per_gpu = _PerGpu(arch, setup, base_weight_bytes)
+    states, acts = per_gpu.states(setup.data_parallel), per_gpu.acts
+    overhead = per_gpu.overhead(setup.data_parallel)
     counted = count_params(arch).total
     if setup.mode == "full":
         trainable = counted
@@ -281,8 +291,7 @@ def training_memory(arch: Architecture, setup: TrainingSetup, *, base_weight_byt
     all_params = counted + (trainable if setup.mode != "full" else 0)
     rule_bytes = int(counted * RULE_OF_THUMB_BYTES_PER_PARAM * RULE_OF_THUMB_HEADROOM)
     rule_gpus = rule_bytes / setup.gpu_memory_bytes if setup.gpu_memory_bytes else None
-    detailed = (min_gpus(arch, setup, setup.gpu_memory_bytes, base_weight_bytes=base_weight_bytes)
-                if setup.gpu_memory_bytes else None)
+    detailed = _min_gpus(per_gpu, setup.gpu_memory_bytes, 65536) if setup.gpu_memory_bytes else None
     explanation = _explain(arch, setup, {"states": states.total, "activations": acts.total_bytes}, counted,
                            rule_gpus, detailed)
     return TrainingMemory(
