@@ -13,11 +13,12 @@ What "2 + 2 + 12" leaves out, and what is done about it here:
   computed, QLoRA's dequantised 16-bit copy of one weight (bitsandbytes ``MatMul4Bit.backward`` dequantises
   the whole matrix). Not modelled: the optimizer step's temporaries (PyTorch's ``foreach`` AdamW allocates
   intermediates the size of the parameters; the fused implementation does not), cuBLAS/NCCL workspaces;
-- communication buckets — not modelled: they are framework settings (PyTorch DDP ``bucket_cap_mb`` = 25 and a
-  bucket copy of every gradient unless ``gradient_as_bucket_view=True``; DeepSpeed ``reduce_bucket_size`` and
-  ``allgather_bucket_size`` = 5e8 elements);
-- allocator fragmentation and the CUDA context — not modelled: they depend on the runtime and the GPU
-  (typically several hundred MB for the context, 5–30 % of reserved memory for fragmentation).
+- communication buckets — not modelled: they are framework settings (``torch.nn.parallel.
+  DistributedDataParallel``: ``bucket_cap_mb=25``, and buckets that copy every gradient unless
+  ``gradient_as_bucket_view=True``; DeepSpeed's ``zero_optimization`` ``reduce_bucket_size`` and
+  ``allgather_bucket_size``);
+- allocator fragmentation and the CUDA context — not modelled here: they depend on the runtime, the driver
+  and the GPU (the inference runtime profiles own them).
 
 The totals are the sum at the memory peak of a training step as these estimates conventionally take it
 (all activations of the micro-batch alive together with full gradients and optimizer states).
