@@ -285,8 +285,8 @@ def test_double_quantisation_saves_about_3gb_on_65b():
 def test_qlora_base_bytes_can_come_from_the_caller():
     arch = find_preset("Llama-2-7B").architecture()
     s = TrainingSetup(mode="qlora", seq_len=64)
-    local = training_memory(arch, s)
-    given = training_memory(arch, s, base_weight_bytes=nf4_double_quant_weight_bytes(arch) * 2)
+    given = training_memory(arch, s, base_weight_bytes=2 * nf4_double_quant_weight_bytes(arch))
+    local = training_memory(arch, s, base_weight_bytes=nf4_double_quant_weight_bytes(arch))
     adapters = local.trainable_params * 2
     assert given.weights_bytes - adapters == pytest.approx(2 * (local.weights_bytes - adapters), rel=1e-6)
 
@@ -391,3 +391,42 @@ def test_each_zero_stage_needs_no_more_than_the_one_before(name, setup, n):
 def test_lora_parameters_grow_linearly_with_rank(name, rank):
     arch = find_preset(name).architecture()
     assert lora_trainable_params(arch, rank, ["all-linear"]) == rank * lora_trainable_params(arch, 1, ["all-linear"])
+
+
+# -- the estimate service's entry point ----------------------------------------------------------------------
+
+def test_estimate_service_runs_the_training_modes():
+    from llmplanner.core.estimate import EstimateRequest, HardwareChoice, run_estimate
+
+    arch = find_preset("Llama-2-7B").architecture()
+    req = EstimateRequest(arch=arch, mode="qlora", context=512, batch=2,
+                          hardware=HardwareChoice(vram_bytes=24 * 2**30, gpu_count=2),
+                          training={"lora_rank": 64, "recompute": "full", "optimizer": "adamw-8bit"})
+    mem = run_estimate(req).training
+    assert (mem.setup.seq_len, mem.setup.micro_batch, mem.setup.data_parallel) == (512, 2, 2)
+    assert mem.setup.lora_rank == 64 and mem.setup.gpu_memory_bytes == 24 * 2**30
+    assert mem.trainable_params == lora_trainable_params(arch, 64, ["all-linear"])
+    assert mem.detailed_gpus == 1 and mem.total_bytes < 24 * 2**30
+    with pytest.raises(ConfigError, match="lora_rnak"):
+        run_estimate(replace(req, training={"lora_rnak": 8}))
+
+
+def test_command_line_training_modes_exit_cleanly():
+    from conftest import run_cli
+    import json
+
+    out = run_cli("estimate", "--preset", "Llama-3-8B", "--mode", "lora", "--context", "1024", "--json")
+    assert out.returncode == 0, out.stderr
+    memory = json.loads(out.stdout)["memory"]
+    assert memory["total_bytes"] == sum(memory[k] for k in ("weights_bytes", "gradients_bytes", "optimizer_bytes",
+                                                            "activations_bytes", "overhead_bytes"))
+
+
+def test_local_nf4_layout_agrees_with_the_formats_module():
+    """formats also counts per-tensor code tables and keeps MoE routers 16-bit: within 0.02 %."""
+    from llmplanner.core.formats import get_format, weight_bytes
+
+    for name in ("Llama-2-7B", "Mixtral-8x7B-v0.1", "Phi-3-mini-4k-instruct"):
+        arch = find_preset(name).architecture()
+        theirs = weight_bytes(arch, get_format("nf4-dq")).total
+        assert nf4_double_quant_weight_bytes(arch) == pytest.approx(theirs, rel=2e-4)

@@ -119,6 +119,14 @@ def _model_states(arch: Architecture, mode: str, optimizer: str, mixed: bool, t:
 _state_bytes = lru_cache(maxsize=4096)(state_bytes)
 
 
+def _nf4_dq_bytes(arch: Architecture) -> int:
+    """QLoRA's frozen base as bitsandbytes stores it: ``formats.weight_bytes(arch, "nf4-dq")`` (the same
+    figure the Precision tab shows; ``training.qlora`` spreads it over tensors and tensor-parallel ranks)."""
+    from ..formats import get_format, weight_bytes
+
+    return weight_bytes(arch, get_format("nf4-dq")).total
+
+
 @dataclass(frozen=True)
 class TrainingMemory:
     """Memory of one GPU during training, by kind, with the rule of thumb beside it."""
@@ -194,6 +202,8 @@ class _PerGpu:
 
     def __init__(self, arch: Architecture, setup: TrainingSetup, base_weight_bytes: int | None):
         self.setup = setup
+        if setup.mode == "qlora" and base_weight_bytes is None:
+            base_weight_bytes = _nf4_dq_bytes(arch)
         self.raw = _model_states(arch, setup.mode, setup.optimizer, setup.mixed, setup.tensor_parallel,
                                  setup.lora_rank, tuple(setup.lora_targets), setup.resolved_adapter_dtype,
                                  base_weight_bytes)
@@ -271,6 +281,11 @@ def _explain(arch: Architecture, setup: TrainingSetup, mem: dict, params: int, r
                        "also lowers the memory the others need.")
     if detailed is not None:
         parts.append(f"Detailed: {detailed} GPU{'s' if detailed != 1 else ''} of this size fit the setup.")
+    elif setup.gpu_memory_bytes:
+        parts.append("Detailed: no number of GPUs of this size fits this setup"
+                     + (" — plain data parallelism (ZeRO stage 0) gives every GPU a full copy; ZeRO, tensor "
+                        "parallelism, recomputation or a smaller micro-batch would." if setup.zero_stage == 0
+                        else " (the activations of one micro-batch alone do not fit)."))
     return " ".join(parts)
 
 
@@ -278,8 +293,8 @@ def training_memory(arch: Architecture, setup: TrainingSetup, *, base_weight_byt
                     ) -> TrainingMemory:
     """Memory of one GPU while training ``arch`` as ``setup`` says.
 
-    ``base_weight_bytes``: QLoRA's frozen base in bytes for the whole model (e.g. from
-    ``llmplanner.core.formats``); by default the NF4 double-quantisation layout of ``training.qlora``.
+    ``base_weight_bytes``: QLoRA's frozen base in bytes for the whole model; by default
+    ``formats.weight_bytes(arch, get_format("nf4-dq"))``.
     """
     per_gpu = _PerGpu(arch, setup, base_weight_bytes)
     states, acts = per_gpu.states(setup.data_parallel), per_gpu.acts

@@ -13,8 +13,10 @@ Only ``nn.Linear`` weights are quantised: transformers' bitsandbytes integration
 Linear biases stay 16-bit too. Stacked experts count as per-expert linears (transformers 4.x builds them
 as ``nn.Linear``; a model whose experts are fused 3-D parameters would keep them 16-bit).
 
-``nf4_double_quant_weight_bytes`` is a local helper: once ``llmplanner.core.formats`` lands, callers can pass
-``formats.weight_bytes(arch, get_format("nf4-dq"))`` as ``base_weight_bytes`` instead.
+The training estimate takes its total from ``formats.weight_bytes(arch, get_format("nf4-dq"))`` and uses this
+per-tensor layout only to spread it over blocks (ZeRO-3) and tensor-parallel ranks. The two agree within
+0.02 % on decoder models (``tests/test_training.py``): ``formats`` also counts the 16- and 256-entry code
+tables per tensor (~1 kB each) and keeps MoE routers in 16 bits.
 """
 from __future__ import annotations
 
@@ -44,7 +46,11 @@ def nf4_dq_tensor_bytes(numel: int) -> int:
 
 
 def tensor_bytes(t: TensorSpec) -> int:
-    return nf4_dq_tensor_bytes(t.numel) if is_quantised_linear(t) else t.numel * UNQUANTISED_BYTES
+    """Stacked experts are quantised expert by expert (one ``Linear4bit`` each)."""
+    if not is_quantised_linear(t):
+        return t.numel * UNQUANTISED_BYTES
+    experts = t.experts if len(t.shape) == 3 else 1
+    return experts * nf4_dq_tensor_bytes(t.numel // experts)
 
 
 def nf4_double_quant_weight_bytes(arch: Architecture) -> int:
