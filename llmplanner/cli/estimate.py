@@ -61,6 +61,15 @@ def add_parser(sub) -> None:
     add_model_arguments(p)
     add_plan_arguments(p)
     p.add_argument("--mode", choices=MODES, default="inference", help="inference, or a training mode")
+    t = p.add_argument_group("training (with --mode full, lora or qlora)")
+    t.add_argument("--optimizer", metavar="O", help="adamw (default), adamw-8bit, sgd, sgd-momentum or adafactor")
+    t.add_argument("--recompute", metavar="R", help="activation recomputation: none (default), selective or full")
+    t.add_argument("--lora-rank", type=positive_int, metavar="R", help="LoRA rank r (default 16)")
+    t.add_argument("--lora-targets", metavar="LIST",
+                   help="comma-separated modules: q,k,v,o,gate,up,down or all-linear (default)")
+    t.add_argument("--zero-stage", type=int, choices=(0, 1, 2, 3), metavar="0-3",
+                   help="DeepSpeed ZeRO stage over the --gpu-count GPUs (default 0)")
+    t.add_argument("--tensor-parallel", type=positive_int, metavar="T", help="tensor-parallel size (default 1)")
     p.add_argument("--prompt-tokens", type=non_negative_int, metavar="N",
                    help="prompt length for speed (prefill) and transformers' activations (default: 512)")
     p.add_argument("--gen-tokens", type=non_negative_int, metavar="N",
@@ -77,7 +86,22 @@ def request_from_args(args, model) -> EstimateRequest:
         flash_attention=args.flash_attn, prompt_tokens=getattr(args, "prompt_tokens", None),
         gen_tokens=getattr(args, "gen_tokens", None),
         header_tensor_types=model.header_info.get("tensor_types") if model.source_kind == "gguf" else None,
+        training=training_options(args),
     )
+
+
+def training_options(args) -> dict:
+    """The training flags that were given, by TrainingSetup field name."""
+    out = {}
+    for flag, key in (("optimizer", "optimizer"), ("recompute", "recompute"), ("lora_rank", "lora_rank"),
+                      ("zero_stage", "zero_stage"), ("tensor_parallel", "tensor_parallel")):
+        value = getattr(args, flag, None)
+        if value is not None:
+            out[key] = value
+    targets = getattr(args, "lora_targets", None)
+    if targets:
+        out["lora_targets"] = tuple(t.strip() for t in targets.split(",") if t.strip())
+    return out
 
 
 def model_summary(model) -> dict:
@@ -132,7 +156,10 @@ def run(args) -> int:
         rows.append(("active per token", f"{p['active']:,}", human_count(p["active"])))
     print(table(rows, ("parameters", "count", "share")))
     mem = report.get("memory")
-    if mem:
+    if mem and report["mode"] != "inference":
+        print(f"\ntraining memory per GPU ({report['mode']}, sequence {report['context']:,}, micro-batch "
+              f"{report['batch']}, trainable {mem['trainable_params']:,} parameters), binary units:")
+    elif mem:
         print(f"\nmemory ({report['runtime']}, {report['format']}, KV {report['kv_format']}, context "
               f"{report['context']:,}, batch {report['batch']}), binary units:")
         keys = [k for k in ("weights_bytes", "kv_cache_bytes", "activations_bytes", "overhead_bytes",
