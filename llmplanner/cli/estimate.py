@@ -156,14 +156,15 @@ def run(args) -> int:
         rows.append(("active per token", f"{p['active']:,}", human_count(p["active"])))
     print(table(rows, ("parameters", "count", "share")))
     mem = report.get("memory")
-    if mem and report["mode"] != "inference":
-        print(f"\ntraining memory per GPU ({report['mode']}, sequence {report['context']:,}, micro-batch "
-              f"{report['batch']}, trainable {mem['trainable_params']:,} parameters), binary units:")
-    elif mem:
-        print(f"\nmemory ({report['runtime']}, {report['format']}, KV {report['kv_format']}, context "
-              f"{report['context']:,}, batch {report['batch']}), binary units:")
-        keys = [k for k in ("weights_bytes", "kv_cache_bytes", "activations_bytes", "overhead_bytes",
-                            "gradients_bytes", "optimizer_bytes") if k in mem]
+    if mem:
+        if report["mode"] != "inference":
+            print(f"\ntraining memory per GPU ({report['mode']}, sequence {report['context']:,}, micro-batch "
+                  f"{report['batch']}, trainable {mem['trainable_params']:,} parameters), binary units:")
+        else:
+            print(f"\nmemory ({report['runtime']}, {report['format']}, KV {report['kv_format']}, context "
+                  f"{report['context']:,}, batch {report['batch']}), binary units:")
+        keys = [k for k in ("weights_bytes", "kv_cache_bytes", "activations_bytes", "gradients_bytes",
+                            "optimizer_bytes", "overhead_bytes") if k in mem]
         rows = [(k.replace("_bytes", "").replace("_", " "), format_bytes(mem[k])) for k in keys]
         rows.append(("total", format_bytes(mem["total_bytes"])))
         print(table(rows))
