@@ -3,9 +3,12 @@
 
     python3 packaging/dev.py app     # first run sets up .venv, then opens the app
     python3 packaging/dev.py test    # sets up .venv with the test extra, runs the whole test suite
+    python3 packaging/dev.py build   # adds PyInstaller to .venv, builds dist/llmplanner (packaging/build.py)
+    python3 packaging/dev.py smoke   # adds PyInstaller to .venv, smoke-tests the wheel and the bundle
 
-Extra arguments go to the app or to pytest. Works on Linux, macOS and Windows with Python 3.10+.
-The environment is reinstalled only when pyproject.toml or packaging/constraints.txt change.
+Extra arguments go to the app, to pytest, to packaging/build.py or to packaging/smoke.py. Works on Linux,
+macOS and Windows with Python 3.10+. Each extra is (re)installed only when pyproject.toml or
+packaging/constraints.txt change.
 """
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ def ensure_env(extra: str) -> Path:
     for f in (ROOT / "pyproject.toml", CONSTRAINTS):
         digest.update(f.read_bytes())
     digest.update(extra.encode())
-    stamp = VENV / ".llmplanner-installed"
+    stamp = VENV / f".llmplanner-installed{'-' + extra if extra else ''}"
     want = digest.hexdigest()
     if not stamp.exists() or stamp.read_text().strip() != want:
         target = f"{ROOT}[{extra}]" if extra else str(ROOT)
@@ -47,13 +50,16 @@ def ensure_env(extra: str) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("app", "test"):
+    if not argv or argv[0] not in ("app", "test", "build", "smoke"):
         print(__doc__)
         return 2
     what, rest = argv[0], argv[1:]
     if what == "app":
         py = ensure_env("")
         return subprocess.call([str(py), "-m", "llmplanner", *rest], cwd=ROOT)
+    if what in ("build", "smoke"):
+        py = ensure_env("packaging")
+        return subprocess.call([str(py), str(ROOT / "packaging" / f"{what}.py"), *rest], cwd=ROOT)
     py = ensure_env("test")
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")

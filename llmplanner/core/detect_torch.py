@@ -6,6 +6,7 @@ that JSON into ``DetectedDevice``s; tests feed it probe output made with fake to
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -37,14 +38,34 @@ def _package_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+FROZEN_PROBE_FLAG = "--probe-torch"
+"""A frozen app's executable runs the probe when given this hidden flag (``llmplanner.__main__``)."""
+
+NOT_BUNDLED = ("this packaged llmplanner is built without torch; NVML and the operating system still name the GPUs, "
+               "and a build made with `packaging/build.py --with-torch` has it")
+
+
+def probe_command(python: str | None = None) -> list[str] | None:
+    """The child process that runs the probe: ``python -m llmplanner._probe_torch``; in a frozen app (PyInstaller
+    sets ``sys.frozen``; ``sys.executable`` is the app) the app itself with ``--probe-torch``, or None when
+    the bundle has no torch to probe."""
+    if python is None and getattr(sys, "frozen", False):
+        if importlib.util.find_spec("torch") is None:  # looks the module up without importing it
+            return None
+        return [sys.executable, FROZEN_PROBE_FLAG]
+    return [python or sys.executable, "-m", "llmplanner._probe_torch"]
+
+
 def run_probe(timeout: float = DEFAULT_TIMEOUT_S, python: str | None = None) -> dict:
     """Run the probe in a child Python; returns its JSON, or ``{"probe_error": ...}`` when it gave none."""
+    command = probe_command(python)
+    if command is None:
+        return {"torch_version": None, "import_error": NOT_BUNDLED}
     root = _package_root()
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
     try:
-        out = subprocess.run([python or sys.executable, "-m", "llmplanner._probe_torch"], capture_output=True,
-                             text=True, timeout=timeout, cwd=root, env=env)
+        out = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=root, env=env)
     except subprocess.TimeoutExpired:
         return {"probe_error": f"the torch probe took longer than {timeout:g} s and was stopped"}
     except OSError as e:

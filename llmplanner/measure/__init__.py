@@ -5,7 +5,7 @@ only, so importing the package stays cheap and never loads torch.
 """
 from __future__ import annotations
 
-from .check import CheckOptions, CheckResult, run_check
+from .check import CheckOptions, CheckResult, CheckUnavailable, run_check
 from .state import CheckCancelled, CheckState
 
-__all__ = ["CheckCancelled", "CheckOptions", "CheckResult", "CheckState", "run_check"]
+__all__ = ["CheckCancelled", "CheckOptions", "CheckResult", "CheckState", "CheckUnavailable", "run_check"]

@@ -20,6 +20,7 @@ logits transformers skips with ``logits_to_keep=1``).
 from __future__ import annotations
 
 import inspect
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -292,6 +293,30 @@ def _plan(model: LoadedModel, options: CheckOptions, torch) -> _Plan:
                  hf_model.scaled_architecture(arch, layers), notes)
 
 
+class CheckUnavailable(PlannerError):
+    """torch or transformers is not installed here (the packaged app leaves them out unless built with them)."""
+
+
+def import_torch():
+    """``torch``, after making sure transformers is there too; ``CheckUnavailable`` names what is missing."""
+    import importlib.util
+
+    try:
+        import torch
+    except ImportError as e:
+        missing = f"torch ({e})"
+    else:
+        if importlib.util.find_spec("transformers") is not None:
+            return torch
+        missing = "transformers"
+    frozen = getattr(sys, "frozen", False)
+    how = ("this packaged llmplanner is built without them; use a build made with "
+           "`python packaging/build.py --with-torch`" if frozen else "install them with `pip install torch "
+           "transformers` (see packaging/constraints.txt for the tested versions)")
+    raise CheckUnavailable(f"the measured check needs torch and transformers, and {missing} is not installed: "
+                           f"{how}. Estimates, detection (NVML and the OS) and everything else work without them.")
+
+
 def run_check(model: LoadedModel, options: CheckOptions | None = None,
               state: CheckState | None = None) -> CheckResult:
     """Measure ``model`` on this machine (see the module docstring). Raises ``PlannerError`` for bad input
@@ -310,7 +335,7 @@ def run_check(model: LoadedModel, options: CheckOptions | None = None,
     if (options.device or "auto").strip().lower().partition(":")[0] not in DEVICES:
         raise UnknownNameError("device", options.device, DEVICES, field="device")
     state.step(1, "loading torch and transformers")
-    import torch
+    torch = import_torch()
 
     state.step(5, "choosing how many layers fit")
     plan = _plan(model, options, torch)
