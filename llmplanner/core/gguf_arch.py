@@ -14,6 +14,7 @@ so that the architecture describes the file; its count is then compared with the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .architecture import MLP, Architecture, Attention, Embeddings, MoE, Norms
 from .errors import HeaderError, PlannerError
@@ -235,7 +236,7 @@ def architecture_from_gguf(header: GGUFHeader) -> tuple[Architecture, list[str]]
             notes.append("convert_hf_to_gguf.py stores GPT-2's tied embedding twice (token_embd and output): the "
                          "file holds the copy, transformers counts the matrix once")
         architecture = Architecture(
-            name=str(header.metadata.get("general.name") or arch),
+            name=str(header.metadata.get("general.name") or Path(header.path).stem),
             hidden_size=hidden,
             num_layers=layers,
             attention=attention,

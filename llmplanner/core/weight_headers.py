@@ -138,6 +138,13 @@ def load_safetensors_model(path: str | Path) -> LoadedModel:
     ``config.json`` beside it when there is one (``architecture`` is None otherwise)."""
     header = read_safetensors_header(path)
     arch, config, config_path = _config_beside(header)
+    return model_from_safetensors_header(header, arch, config, config_source=config_path,
+                                         source_kind="safetensors", source=str(path))
+
+
+def model_from_safetensors_header(header: SafetensorsHeader, arch, config: dict | None, *,
+                                  config_source: str | None, source_kind: str, source: str) -> LoadedModel:
+    """The ``LoadedModel`` of read headers (local or fetched from the Hub) and an optional architecture."""
     counted, names = count_safetensors(header, arch, config)
     header_params = sum(c.params for c in counted)
     components, patterns, keyed = _breakdowns(counted, names)
@@ -154,7 +161,7 @@ def load_safetensors_model(path: str | Path) -> LoadedModel:
         "path": header.path,
         "files": list(header.files),
         "index": header.index,
-        "config": config_path,
+        "config": config_source,
         "file_bytes": header.file_bytes,
         "tensor_bytes": header.tensor_bytes,
         "tensor_count": len(header.tensors),
@@ -175,7 +182,7 @@ def load_safetensors_model(path: str | Path) -> LoadedModel:
     if encoder:
         notes.append(f"{encoder:,} of the parameters are in vision/audio encoder or projector tensors")
     notes += _mismatch_note(cmp, header_params, "config.json")
-    return LoadedModel(architecture=arch, source_kind="safetensors", source=str(path), header_params=header_params,
+    return LoadedModel(architecture=arch, source_kind=source_kind, source=source, header_params=header_params,
                        header_info=info, notes=tuple(notes))
 
 
