@@ -186,7 +186,7 @@ def architecture_from_gguf(header: GGUFHeader) -> tuple[Architecture, list[str]]
     arch = header.architecture
     source = header.path
     if arch is None:
-        raise HeaderError("metadata key general.architecture is missing or not a string", source=source,
+        raise HeaderError("is missing or not a string: the file does not say which model it holds", source=source,
                           field="general.architecture")
     if arch in NOT_LANGUAGE_MODELS:
         raise HeaderError(f"is {NOT_LANGUAGE_MODELS[arch]}, not a language model: load the model's main GGUF",

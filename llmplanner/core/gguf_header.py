@@ -23,6 +23,7 @@ import os
 import re
 import struct
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,7 @@ class GGUFHeader:
         return {t.name: t for t in self.tensors}
 
 
+@lru_cache(maxsize=1)
 def ggml_types() -> dict[int, tuple[str, int, int]]:
     """ggml type id → (name, elements per block, bytes per block), from the gguf package's tables."""
     from gguf.constants import GGML_QUANT_SIZES

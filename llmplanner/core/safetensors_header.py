@@ -97,12 +97,17 @@ def _reject_constant(token: str):
     raise ValueError(f"{token} is not valid in a safetensors header")
 
 
+class _DuplicateName(ValueError):
+    pass
+
+
 def _unique_object(pairs):
-    keys = [k for k, _ in pairs]
-    if len(keys) != len(set(keys)):
-        dup = next(k for k in keys if keys.count(k) > 1)
-        raise ValueError(f"tensor {dup!r} appears twice")
-    return dict(pairs)
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise _DuplicateName(f"{dup!r} appears twice in the header")
+    return out
 
 
 def parse_header_json(raw: bytes, source: str) -> dict:
@@ -117,6 +122,8 @@ def parse_header_json(raw: bytes, source: str) -> dict:
         data = json.loads(text, object_pairs_hook=_unique_object, parse_constant=_reject_constant)
     except RecursionError:
         raise HeaderError("the header JSON is nested too deeply", source=source) from None
+    except _DuplicateName as e:
+        raise HeaderError(str(e), source=source) from None
     except ValueError as e:  # JSONDecodeError, duplicate names, integers with absurd digit counts
         raise HeaderError(f"the header is not valid JSON ({e})", source=source) from None
     if not isinstance(data, dict):

@@ -98,7 +98,7 @@ def _bits_from_config(quant: Mapping | None) -> int | None:
 
 
 def _gptq_awq_params(t: HeaderTensor, tensors, quant) -> tuple[int, str] | None:
-    scales, qzeros, g_idx = (_sibling(tensors, t.name, s) for s in _GPTQ_AUX)
+    qzeros, scales, g_idx = (_sibling(tensors, t.name, s) for s in _GPTQ_AUX)
     if len(t.shape) != 2 or scales is None or len(scales.shape) != 2:
         return None
     rows, cols = t.shape
