@@ -361,3 +361,84 @@ def test_cli_gguf_subprocess_table(tmp_path):
     assert p.returncode == 0, p.stderr
     assert f"{truth:,}" in p.stdout and "header count equals the architecture's count" in p.stdout
 
+
+
+# -- a real checkpoint's header, rebuilt tensor by tensor -------------------------------------------------
+
+def deepseek_v3_checkpoint():
+    """The tensor list of deepseek-ai/DeepSeek-V3's safetensors (names, shapes, dtypes as the checkpoint stores
+    them: FP8 E4M3 linear weights each with a float32 128x128-block ``weight_scale_inv``, BF16 embeddings, norms
+    and routers, float32 ``e_score_correction_bias``, and the multi-token-prediction layer 61 with its own
+    embed_tokens, enorm, hnorm, eh_proj and shared_head)."""
+    from math import ceil
+
+    from llmplanner.core.safetensors_header import HeaderTensor
+
+    h, vocab, experts, heads = 7168, 129280, 256, 128
+    size = {"F8_E4M3": 1, "BF16": 2, "F32": 4}
+    out = []
+
+    def add(name, shape, dtype):
+        n = 1
+        for d in shape:
+            n *= d
+        out.append(HeaderTensor(name, tuple(shape), dtype, n * size[dtype], "model.safetensors"))
+
+    def fp8(name, o, i):
+        add(name, (o, i), "F8_E4M3")
+        add(name + "_scale_inv", (ceil(o / 128), ceil(i / 128)), "F32")
+
+    add("model.embed_tokens.weight", (vocab, h), "BF16")
+    for i in range(62):
+        p = f"model.layers.{i}."
+        add(p + "input_layernorm.weight", (h,), "BF16")
+        add(p + "post_attention_layernorm.weight", (h,), "BF16")
+        fp8(p + "self_attn.q_a_proj.weight", 1536, h)
+        add(p + "self_attn.q_a_layernorm.weight", (1536,), "BF16")
+        fp8(p + "self_attn.q_b_proj.weight", heads * 192, 1536)
+        fp8(p + "self_attn.kv_a_proj_with_mqa.weight", 576, h)
+        add(p + "self_attn.kv_a_layernorm.weight", (512,), "BF16")
+        fp8(p + "self_attn.kv_b_proj.weight", heads * 256, 512)
+        fp8(p + "self_attn.o_proj.weight", h, heads * 128)
+        if i < 3:
+            for proj, o, inp in (("gate_proj", 18432, h), ("up_proj", 18432, h), ("down_proj", h, 18432)):
+                fp8(p + f"mlp.{proj}.weight", o, inp)
+            continue
+        add(p + "mlp.gate.weight", (experts, h), "BF16")
+        add(p + "mlp.gate.e_score_correction_bias", (experts,), "F32")
+        for e in [f"experts.{k}" for k in range(experts)] + ["shared_experts"]:
+            for proj, o, inp in (("gate_proj", 2048, h), ("up_proj", 2048, h), ("down_proj", h, 2048)):
+                fp8(p + f"mlp.{e}.{proj}.weight", o, inp)
+        if i == 61:
+            for name in ("enorm", "hnorm", "shared_head.norm"):
+                add(p + name + ".weight", (h,), "BF16")
+            add(p + "eh_proj.weight", (h, 2 * h), "BF16")
+            add(p + "embed_tokens.weight", (vocab, h), "BF16")
+            add(p + "shared_head.head.weight", (vocab, h), "BF16")
+    add("model.norm.weight", (h,), "BF16")
+    add("lm_head.weight", (vocab, h), "BF16")
+    return out
+
+
+def test_deepseek_v3_checkpoint_header_gives_the_transformers_count():
+    """The rebuilt header holds exactly what the Hub's API reports for deepseek-ai/DeepSeek-V3 (safetensors.parameters
+    BF16 3,918,786,560, F8_E4M3 680,571,043,840, F32 41,555,600; total 684,531,386,000); under transformers'
+    convention (no MTP layer, no FP8 scales, no router score buffers) that is 671,026,404,352."""
+    from llmplanner.core.presets import find_preset
+    from llmplanner.core.safetensors_header import SafetensorsHeader
+    from llmplanner.core.weight_headers import model_from_safetensors_header
+
+    tensors = deepseek_v3_checkpoint()
+    header = SafetensorsHeader(path="deepseek-ai/DeepSeek-V3", folder="deepseek-ai/DeepSeek-V3",
+                               files=("model.safetensors",), tensors=tuple(tensors), file_bytes=0)
+    preset = find_preset("DeepSeek-V3")
+    model = model_from_safetensors_header(header, preset.architecture(), preset.config, config_source="preset",
+                                          source_kind="safetensors", source="deepseek-ai/DeepSeek-V3")
+    info = model.header_info
+    assert {k: v["elements"] for k, v in info["dtypes"].items()} == {
+        "BF16": 3_918_786_560, "F8_E4M3": 680_571_043_840, "F32": 41_555_600}
+    assert model.header_params == 671_026_404_352 == info["architecture_params"]
+    assert info["matches_architecture"] is True
+    assert info["skipped"]["quantization"]["elements"] == 41_540_496  # every FP8 block scale, the MTP layer's too
+    assert info["skipped"]["buffer"]["elements"] == 59 * 256
+    assert info["params_by_dtype"] == {"F8_E4M3": 669_065_609_216, "BF16": 1_960_795_136}

@@ -198,6 +198,8 @@ def _read_remote_header(repo_id: str, filename: str, revision: str, settings: di
         want = stop - start
         with get_session().stream("GET", url, headers={**headers, "Range": f"bytes={start}-{stop - 1}"},
                                   timeout=timeout, follow_redirects=True) as r:
+            if r.status_code >= 400:
+                r.read()  # an error body is small; the Hub's error codes are read from it and its headers
             hf_raise_for_status(r)
             total = None
             m = re.match(r"bytes \d+-\d+/(\d+)", r.headers.get("Content-Range", ""))

@@ -55,10 +55,16 @@ def is_encoder_tensor(name: str) -> bool:
     return bool(_ENCODERS.search(name))
 
 
+_INDEXED = re.compile(r"(?:(?<=\.)|^)(layers|h|blocks|layer|blk|experts)\.\d+\.")
+
+
+def _placeholder(m: re.Match) -> str:
+    return f"{m.group(1)}.{{e}}." if m.group(1) == "experts" else f"{m.group(1)}.{{i}}."
+
+
 def pattern_of(name: str) -> str:
     """The name with block and expert indices replaced: ``model.layers.{i}.mlp.experts.{e}.w1.weight``."""
-    name = re.sub(r"\.experts\.\d+\.", ".experts.{e}.", name)
-    return re.sub(r"(^|\.)(layers|h|blocks|layer|blk)\.\d+\.", r"\1\2.{i}.", name)
+    return _INDEXED.sub(_placeholder, name)
 
 
 @lru_cache(maxsize=16)
@@ -87,6 +93,28 @@ def hf_to_gguf_name(name: str, model_type: str | None, n_blocks: int) -> str | N
     arch = HF_TO_GGUF_ARCH.get(model_type or "", "llama")
     tmap = _name_map(arch, max(int(n_blocks), 1))
     return tmap.get_name(name, try_suffixes=(".weight", ".bias"))
+
+
+class HFNamer:
+    """``hf_to_gguf_name`` for a whole checkpoint: names that differ only in their block and expert numbers
+    share one look-up (DeepSeek-V3 has 92,000 tensors but a few dozen name patterns)."""
+
+    def __init__(self, model_type: str | None, n_blocks: int):
+        self.model_type, self.n_blocks = model_type, n_blocks
+        self._templates: dict[str, str | None] = {}
+
+    def __call__(self, name: str, pattern: str | None = None) -> str | None:
+        pattern = pattern_of(name) if pattern is None else pattern
+        if pattern.count("{i}") != 1:
+            return hf_to_gguf_name(name, self.model_type, self.n_blocks)
+        if pattern not in self._templates:
+            probe = hf_to_gguf_name(pattern.replace("{i}", "0").replace("{e}", "0"), self.model_type, self.n_blocks)
+            self._templates[pattern] = (probe.replace("blk.0.", "blk.{i}.", 1)
+                                        if probe and probe.startswith("blk.0.") else probe)
+        template = self._templates[pattern]
+        if template is None or "{i}" not in template:
+            return template
+        return template.replace("{i}", str(layer_of(name)), 1)
 
 
 def component_of(gguf_name: str) -> str:

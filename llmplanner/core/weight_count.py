@@ -154,7 +154,12 @@ def _aux_reason(t: HeaderTensor, tensors) -> str | None:
     return None
 
 
+_BUFFER_ENDINGS = tuple(suffix for suffix, _ in _BUFFER_SUFFIXES)
+
+
 def _buffer_reason(t: HeaderTensor) -> str | None:
+    if not t.name.endswith(_BUFFER_ENDINGS) and not t.name.endswith(".bias"):
+        return None
     for suffix, reason in _BUFFER_SUFFIXES:
         if t.name.endswith(suffix):
             return reason

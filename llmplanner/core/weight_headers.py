@@ -20,8 +20,7 @@ from .gguf_header import GGUFArray, GGUFHeader, read_gguf_header
 from .model_source import LoadedModel
 from .params import count_params
 from .safetensors_header import HeaderTensor, SafetensorsHeader, read_safetensors_header
-from .tensor_names import (compare_counts, component_of, hf_to_gguf_name, is_encoder_tensor, layer_of,
-                           pattern_of)
+from .tensor_names import HFNamer, compare_counts, component_of, is_encoder_tensor, layer_of, pattern_of
 from .tensors import COMPONENTS, inventory
 from .weight_count import Counted, classify
 
@@ -60,7 +59,8 @@ def _skip_notes(skipped: dict[str, dict]) -> list[str]:
             f"({'; '.join(row['reasons'][:3])})" for kind, row in skipped.items()]
 
 
-def _breakdowns(counted: list[Counted], names: dict[str, str | None]) -> tuple[dict, dict, dict[str, int]]:
+def _breakdowns(counted: list[Counted], names: dict[str, str | None],
+                patterns_of: dict[str, str] | None = None) -> tuple[dict, dict, dict[str, int]]:
     """(component → params, pattern → {tensors, params}, comparison key → params)."""
     components = dict.fromkeys(COMPONENTS, 0)
     patterns: dict[str, dict[str, int]] = {}
@@ -70,10 +70,11 @@ def _breakdowns(counted: list[Counted], names: dict[str, str | None]) -> tuple[d
             continue
         gguf_name = names.get(c.name)
         components[component_of(gguf_name) if gguf_name else "other"] += c.params
-        row = patterns.setdefault(pattern_of(c.name), {"tensors": 0, "params": 0})
+        pattern = patterns_of[c.name] if patterns_of else pattern_of(c.name)
+        row = patterns.setdefault(pattern, {"tensors": 0, "params": 0})
         row["tensors"] += 1
         row["params"] += c.params
-        keyed[gguf_name or pattern_of(c.name)] += c.params
+        keyed[gguf_name or pattern] += c.params
     return components, patterns, dict(keyed)
 
 
@@ -123,14 +124,15 @@ def _quant_config(config: dict | None) -> dict | None:
 
 
 def count_safetensors(header: SafetensorsHeader, arch=None, config: dict | None = None):
-    """Counted tensors, their GGUF names, and the comparison with ``arch`` (when given)."""
+    """Counted tensors, their GGUF names and their name patterns."""
     blocks = max((layer_of(t.name) or 0 for t in header.tensors), default=0) + 1
-    model_type = arch.family if arch is not None else None
-    names = {t.name: hf_to_gguf_name(t.name, model_type, blocks) for t in header.tensors}
+    namer = HFNamer(arch.family if arch is not None else None, blocks)
+    patterns = {t.name: pattern_of(t.name) for t in header.tensors}
+    names = {t.name: namer(t.name, patterns[t.name]) for t in header.tensors}
     counted = classify(header.tensors, num_layers=arch.num_layers if arch is not None else None,
                        tied=arch.embeddings.tied if arch is not None else None,
                        quant_config=_quant_config(config), gguf_names=names)
-    return counted, names
+    return counted, names, patterns
 
 
 def load_safetensors_model(path: str | Path) -> LoadedModel:
@@ -145,9 +147,9 @@ def load_safetensors_model(path: str | Path) -> LoadedModel:
 def model_from_safetensors_header(header: SafetensorsHeader, arch, config: dict | None, *,
                                   config_source: str | None, source_kind: str, source: str) -> LoadedModel:
     """The ``LoadedModel`` of read headers (local or fetched from the Hub) and an optional architecture."""
-    counted, names = count_safetensors(header, arch, config)
+    counted, names, name_patterns = count_safetensors(header, arch, config)
     header_params = sum(c.params for c in counted)
-    components, patterns, keyed = _breakdowns(counted, names)
+    components, patterns, keyed = _breakdowns(counted, names, name_patterns)
     skipped = _skipped(counted)
     cmp = _compare(arch, header_params, keyed)
     by_dtype: dict[str, int] = defaultdict(int)
