@@ -273,13 +273,15 @@ def test_gguf_keeps_per_tensor_types_file_type_and_sizes(tmp_path):
     truth = write_gguf(path, "llama", qtype=gguf.GGMLQuantizationType.Q8_0)
     info = load_gguf_model(path).header_info
     assert info["file_type"] == {"id": 7, "name": "Q8_0"}
-    q8 = info["tensor_types"]["Q8_0"]
+    q8 = info["ggml_types"]["Q8_0"]
     assert q8["bytes"] == q8["elements"] // 32 * 34  # ggml block_q8_0: 32 weights in 34 bytes
     assert sum(t["bytes"] for t in info["tensors"]) == info["tensor_bytes"] <= info["file_bytes"]
     assert info["file_bytes"] == path.stat().st_size
     by_name = {t["name"]: t for t in info["tensors"]}
     assert by_name["blk.0.attn_q.weight"]["type"] == "Q8_0" and by_name["blk.0.attn_norm.weight"]["type"] == "F32"
-    assert sum(v["elements"] for v in info["tensor_types"].values()) == truth
+    assert sum(v["elements"] for v in info["ggml_types"].values()) == truth
+    # per-tensor (name, ggml type) pairs, as the memory engine reads them
+    assert dict(info["tensor_types"])["blk.1.ffn_down.weight"] == "Q8_0"
 
 
 def test_our_gguf_reader_agrees_with_gguf_reader(tmp_path):

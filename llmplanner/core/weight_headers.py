@@ -4,8 +4,9 @@
 folder (``safetensors_header``), applies transformers' counting convention (``weight_count``) and, when a
 ``config.json`` lies beside the weights, reads the architecture from it and says whether the two counts
 agree and, if not, which tensors differ. ``load_gguf_model(path)`` reads a GGUF header (``gguf_header``),
-builds the architecture from its metadata and tensors (``gguf_arch``) and keeps the per-tensor ggml types,
-the file type and sizes that the memory estimate needs.
+builds the architecture from its metadata and tensors (``gguf_arch``) and keeps the per-tensor ggml types
+(``header_info["tensor_types"]``: (name, type) pairs, read by ``memory.weights.tensor_bytes``), the file type
+and sizes that the memory estimate needs.
 
 In both, ``LoadedModel.header_params`` is the header's count: what the user will actually load.
 """
@@ -253,7 +254,8 @@ def load_gguf_model(path: str | Path) -> LoadedModel:
         "data_offset": header.data_offset,
         "alignment": header.alignment,
         "tensor_count": len(header.tensors),
-        "tensor_types": _by_type(header.tensors),
+        "ggml_types": _by_type(header.tensors),
+        "tensor_types": tuple((t.name, t.dtype) for t in header.tensors),
         "tensors": [{"name": t.name, "shape": list(t.shape), "type": t.dtype, "bytes": t.nbytes}
                     for t in header.tensors],
         "skipped": skipped,
