@@ -259,8 +259,9 @@ def _parse(buf, size: int, source: str) -> GGUFHeader:
             raise HeaderError(f"tensor {name!r} has unknown ggml type {type_id} (removed, or newer than the "
                               "installed gguf package)", source=source)
         type_name, block, type_size = table[type_id]
-        if (ne[0] if ne else 1) % block:
-            raise HeaderError(f"tensor {name!r} of type {type_name} has rows of {ne[0]} elements, not a multiple of "
+        row = ne[0] if ne else 1  # ggml treats a 0-dimensional tensor as ne = [1, 1, 1, 1]
+        if row % block:
+            raise HeaderError(f"tensor {name!r} of type {type_name} has rows of {row} elements, not a multiple of "
                               f"its block size {block}", source=source)
         offset = c.u64(f"the data offset of {name!r}")
         nbytes = numel // block * type_size if block else 0

@@ -108,6 +108,7 @@ GGUF = {
     "negative-dim.gguf": gguf(LLAMA, [tinfo("t", [2**64 - 1, 2])], bytes(32)),
     "overflow-dims.gguf": gguf(LLAMA, [tinfo("t", [2**40, 2**40])], bytes(32)),
     "unknown-ggml-type.gguf": gguf(LLAMA, [tinfo("t", [8], ggml_type=200)], bytes(32)),
+    "quantized-scalar.gguf": gguf(LLAMA, [tinfo("t", [], ggml_type=2)], bytes(32)),
     "row-not-whole-blocks.gguf": gguf(LLAMA, [tinfo("t", [10, 2], ggml_type=2)], bytes(64)),
     "bad-tensor-offset.gguf": gguf(LLAMA, [tinfo("a", [8]), tinfo("b", [8], offset=4)], bytes(64)),
     "duplicate-tensor.gguf": gguf(LLAMA, [tinfo("a", [8]), tinfo("a", [8], offset=32)], bytes(64)),
