@@ -284,6 +284,18 @@ def test_gguf_keeps_per_tensor_types_file_type_and_sizes(tmp_path):
     assert dict(info["tensor_types"])["blk.1.ffn_down.weight"] == "Q8_0"
 
 
+def test_estimate_of_a_gguf_uses_its_file_type_and_real_tensor_types(tmp_path, capsys):
+    import gguf
+
+    path = tmp_path / "q8.gguf"
+    write_gguf(path, "llama", qtype=gguf.GGMLQuantizationType.Q8_0)
+    assert main(["estimate", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["format"] == "q8_0"
+    # every stored tensor is in the inventory, so the weights are exactly the file's tensor bytes
+    assert out["memory"]["weights_bytes"] == out["header"]["tensor_bytes"]
+
+
 def test_our_gguf_reader_agrees_with_gguf_reader(tmp_path):
     import gguf
 

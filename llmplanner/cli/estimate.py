@@ -69,9 +69,24 @@ def add_parser(sub) -> None:
     p.set_defaults(run=run)
 
 
+def gguf_file_format(model) -> str | None:
+    """A GGUF's own ``general.file_type`` (Q4_K_M, Q8_0 …) as the weight format, when it names one we know."""
+    from ..core.errors import PlannerError
+    from ..core.formats import get_format
+
+    ft = model.header_info.get("file_type") if model.source_kind == "gguf" else None
+    if not ft:
+        return None
+    try:
+        return get_format(ft["name"]).id
+    except PlannerError:
+        return None
+
+
 def request_from_args(args, model) -> EstimateRequest:
     return EstimateRequest(
-        arch=model.architecture, runtime=args.runtime, weight_format=args.weight_format, kv_format=args.kv_format,
+        arch=model.architecture, runtime=args.runtime, weight_format=args.weight_format or gguf_file_format(model),
+        kv_format=args.kv_format,
         context=args.context, batch=args.batch, mode=getattr(args, "mode", "inference"),
         hardware=HardwareChoice(args.gpu, args.gpu_count, args.vram, args.ram), gpu_layers=args.gpu_layers,
         flash_attention=args.flash_attn, prompt_tokens=getattr(args, "prompt_tokens", None),
