@@ -406,7 +406,7 @@ def plan_from_dict(data: Any, *, source: str | None = None) -> tuple[Plan, list[
 
     model = default.model
     if "model" not in data:
-        notices.append(f"'model' is missing; using the preset {DEFAULT_MODEL}")
+        r.missing.append(f"model (the preset {DEFAULT_MODEL})")
     else:
         try:
             model = _model_source(data["model"], "model")

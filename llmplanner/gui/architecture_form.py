@@ -421,6 +421,7 @@ class ArchitectureForm(QtWidgets.QWidget):
             self._data = data
             self._show_error(e, path)
             return
+        data = architecture_to_dict(arch)  # complete: defaults of newly switched-on sections filled in
         self._data = data
         if f.kind == "moe":
             self._populating = True

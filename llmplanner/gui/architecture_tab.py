@@ -133,7 +133,7 @@ class ArchitectureTab(PlanTab):
             for c in range(4):
                 item = QtWidgets.QTableWidgetItem()
                 align = QtCore.Qt.AlignmentFlag.AlignLeft if c == 0 else QtCore.Qt.AlignmentFlag.AlignRight
-                item.setTextAlignment(int(align | QtCore.Qt.AlignmentFlag.AlignVCenter))
+                item.setTextAlignment(align | QtCore.Qt.AlignmentFlag.AlignVCenter)
                 self.breakdown_table.setItem(r, c, item)
         self.breakdown_table.setSizeAdjustPolicy(QtWidgets.QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
         self.breakdown_table.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

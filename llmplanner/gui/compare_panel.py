@@ -153,7 +153,7 @@ class ComparePanel(QtWidgets.QWidget):
                 if item is None:
                     item = QtWidgets.QTableWidgetItem()
                     align = QtCore.Qt.AlignmentFlag.AlignLeft if c == 0 else QtCore.Qt.AlignmentFlag.AlignRight
-                    item.setTextAlignment(int(align | QtCore.Qt.AlignmentFlag.AlignVCenter))
+                    item.setTextAlignment(align | QtCore.Qt.AlignmentFlag.AlignVCenter)
                     self.table.setItem(r, c, item)
                 item.setText(text)
 

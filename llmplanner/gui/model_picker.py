@@ -36,6 +36,7 @@ class ModelPicker(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         self._names = [p.name for p in all_presets()]
+        self._shown_source: ModelSource | None = None
         self.search = QtWidgets.QComboBox()
         self.search.setObjectName("model_search")
         self.search.setEditable(True)
@@ -110,7 +111,9 @@ class ModelPicker(QtWidgets.QWidget):
             kind, a.num_layers, fmt.exact(a.hidden_size), att.grouping, att.num_heads, att.num_kv_heads,
             fmt.short_count(loaded.total_params)))
         self.summary.setToolTip(source.value)
-        self.clear_error()
+        if source != self._shown_source:  # a failed load falls back to the model shown: its message stays
+            self.clear_error()
+        self._shown_source = source
 
     def show_error(self, message: str) -> None:
         pal = self.error.palette()
