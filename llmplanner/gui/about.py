@@ -45,6 +45,8 @@ class AboutDialog(QtWidgets.QDialog):
         label.setTextFormat(QtCore.Qt.TextFormat.RichText)
         label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextBrowserInteraction)
         label.setOpenExternalLinks(True)
+        label.setAlignment(QtCore.Qt.AlignmentFlag.AlignTop | QtCore.Qt.AlignmentFlag.AlignLeft)
+        label.setContentsMargins(12, 0, 12, 12)
         scroll = QtWidgets.QScrollArea()
         scroll.setWidget(label)
         scroll.setWidgetResizable(True)

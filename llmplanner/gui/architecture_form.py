@@ -46,157 +46,157 @@ def _c(value, label):
 
 
 GROUPS: tuple[tuple[str, tuple[Field, ...]], ...] = (
-    (QT_TRANSLATE_NOOP(CTX, "Dimensions"), (
-        Field("model.name", QT_TRANSLATE_NOOP(CTX, "Name"), QT_TRANSLATE_NOOP(
-            CTX, "The model's name in the plan, reports and the window title."), "text"),
-        Field("model.hidden_size", QT_TRANSLATE_NOOP(CTX, "Hidden size"), QT_TRANSLATE_NOOP(
-            CTX, "Width of the residual stream (d_model), in numbers per token. config.json: hidden_size.")),
-        Field("model.num_layers", QT_TRANSLATE_NOOP(CTX, "Layers"), QT_TRANSLATE_NOOP(
-            CTX, "Number of transformer blocks. config.json: num_hidden_layers.")),
-        Field("model.parallel_block", QT_TRANSLATE_NOOP(CTX, "Parallel attention and MLP"), QT_TRANSLATE_NOOP(
-            CTX, "Attention and MLP read the same input and add to one residual (GPT-J, GPT-NeoX, Falcon)."),
+    (QT_TRANSLATE_NOOP("ArchitectureForm", "Dimensions"), (
+        Field("model.name", QT_TRANSLATE_NOOP("ArchitectureForm", "Name"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "The model's name in the plan, reports and the window title."), "text"),
+        Field("model.hidden_size", QT_TRANSLATE_NOOP("ArchitectureForm", "Hidden size"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Width of the residual stream (d_model), in numbers per token. config.json: hidden_size.")),
+        Field("model.num_layers", QT_TRANSLATE_NOOP("ArchitectureForm", "Layers"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Number of transformer blocks. config.json: num_hidden_layers.")),
+        Field("model.parallel_block", QT_TRANSLATE_NOOP("ArchitectureForm", "Parallel attention and MLP"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Attention and MLP read the same input and add to one residual (GPT-J, GPT-NeoX, Falcon)."),
             "bool"),
-        Field("model.causal", QT_TRANSLATE_NOOP(CTX, "Causal decoder"), QT_TRANSLATE_NOOP(
-            CTX, "Generates text token by token. Off for encoders such as BERT, which keep no KV cache."), "bool"),
+        Field("model.causal", QT_TRANSLATE_NOOP("ArchitectureForm", "Causal decoder"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Generates text token by token. Off for encoders such as BERT, which keep no KV cache."), "bool"),
     )),
-    (QT_TRANSLATE_NOOP(CTX, "Attention"), (
-        Field("attention.kind", QT_TRANSLATE_NOOP(CTX, "Kind"), QT_TRANSLATE_NOOP(
-            CTX, "Standard multi-head attention (MHA, GQA, MQA) or DeepSeek's multi-head latent attention (MLA), "
+    (QT_TRANSLATE_NOOP("ArchitectureForm", "Attention"), (
+        Field("attention.kind", QT_TRANSLATE_NOOP("ArchitectureForm", "Kind"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Standard multi-head attention (MHA, GQA, MQA) or DeepSeek's multi-head latent attention (MLA), "
                  "which compresses keys and values into a low-rank latent."), "choice",
-            choices=(_c("standard", QT_TRANSLATE_NOOP(CTX, "Standard (MHA / GQA / MQA)")),
-                     _c("mla", QT_TRANSLATE_NOOP(CTX, "Multi-head latent (MLA)"))),),
-        Field("attention.num_heads", QT_TRANSLATE_NOOP(CTX, "Attention heads"), QT_TRANSLATE_NOOP(
-            CTX, "Query heads per layer. config.json: num_attention_heads."), limit="num_heads"),
-        Field("attention.num_kv_heads", QT_TRANSLATE_NOOP(CTX, "Key/value heads"), QT_TRANSLATE_NOOP(
-            CTX, "Heads of keys and values: equal to the attention heads for MHA, fewer for GQA, 1 for MQA. "
+            choices=(_c("standard", QT_TRANSLATE_NOOP("ArchitectureForm", "Standard (MHA / GQA / MQA)")),
+                     _c("mla", QT_TRANSLATE_NOOP("ArchitectureForm", "Multi-head latent (MLA)"))),),
+        Field("attention.num_heads", QT_TRANSLATE_NOOP("ArchitectureForm", "Attention heads"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Query heads per layer. config.json: num_attention_heads."), limit="num_heads"),
+        Field("attention.num_kv_heads", QT_TRANSLATE_NOOP("ArchitectureForm", "Key/value heads"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Heads of keys and values: equal to the attention heads for MHA, fewer for GQA, 1 for MQA. "
                  "Must divide the attention heads. config.json: num_key_value_heads."), limit="num_heads"),
-        Field("attention.head_dim", QT_TRANSLATE_NOOP(CTX, "Head size"), QT_TRANSLATE_NOOP(
-            CTX, "Numbers per head; usually hidden size ÷ heads, but Gemma and Qwen3 choose it freely. "
+        Field("attention.head_dim", QT_TRANSLATE_NOOP("ArchitectureForm", "Head size"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Numbers per head; usually hidden size ÷ heads, but Gemma and Qwen3 choose it freely. "
                  "config.json: head_dim."), limit="head_dim"),
-        Field("attention.bias", QT_TRANSLATE_NOOP(CTX, "Biases"), QT_TRANSLATE_NOOP(
-            CTX, "Bias vectors on the query/key/value projections only (Qwen2) or on the output projection too "
+        Field("attention.bias", QT_TRANSLATE_NOOP("ArchitectureForm", "Biases"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Bias vectors on the query/key/value projections only (Qwen2) or on the output projection too "
                  "(GPT-2)."), "choice",
-            choices=(_c("none", QT_TRANSLATE_NOOP(CTX, "none")), _c("qkv", QT_TRANSLATE_NOOP(CTX, "q, k, v")),
-                     _c("all", QT_TRANSLATE_NOOP(CTX, "q, k, v and output")))),
-        Field("attention.qk_norm", QT_TRANSLATE_NOOP(CTX, "Query/key norm"), QT_TRANSLATE_NOOP(
-            CTX, "A norm on queries and keys: per head (Qwen3, Gemma 3) or over all heads (OLMo 2)."), "choice",
-            choices=(_c("none", QT_TRANSLATE_NOOP(CTX, "none")), _c("per_head", QT_TRANSLATE_NOOP(CTX, "per head")),
-                     _c("full", QT_TRANSLATE_NOOP(CTX, "over all heads")))),
-        Field("attention.fused_qkv", QT_TRANSLATE_NOOP(CTX, "Fused q/k/v matrix"), QT_TRANSLATE_NOOP(
-            CTX, "Queries, keys and values stored as one matrix (GPT-2, Phi-3): same count, another tensor name."),
+            choices=(_c("none", QT_TRANSLATE_NOOP("ArchitectureForm", "none")), _c("qkv", QT_TRANSLATE_NOOP("ArchitectureForm", "q, k, v")),
+                     _c("all", QT_TRANSLATE_NOOP("ArchitectureForm", "q, k, v and output")))),
+        Field("attention.qk_norm", QT_TRANSLATE_NOOP("ArchitectureForm", "Query/key norm"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "A norm on queries and keys: per head (Qwen3, Gemma 3) or over all heads (OLMo 2)."), "choice",
+            choices=(_c("none", QT_TRANSLATE_NOOP("ArchitectureForm", "none")), _c("per_head", QT_TRANSLATE_NOOP("ArchitectureForm", "per head")),
+                     _c("full", QT_TRANSLATE_NOOP("ArchitectureForm", "over all heads")))),
+        Field("attention.fused_qkv", QT_TRANSLATE_NOOP("ArchitectureForm", "Fused q/k/v matrix"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Queries, keys and values stored as one matrix (GPT-2, Phi-3): same count, another tensor name."),
             "bool"),
-        Field("attention.q_lora_rank", QT_TRANSLATE_NOOP(CTX, "Query rank (MLA)"), QT_TRANSLATE_NOOP(
-            CTX, "Width of MLA's low-rank query bottleneck; 'none' projects queries at full rank. "
+        Field("attention.q_lora_rank", QT_TRANSLATE_NOOP("ArchitectureForm", "Query rank (MLA)"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Width of MLA's low-rank query bottleneck; 'none' projects queries at full rank. "
                  "config.json: q_lora_rank."), "optional_int", minimum=0, limit="rank"),
-        Field("attention.kv_lora_rank", QT_TRANSLATE_NOOP(CTX, "Key/value latent rank (MLA)"), QT_TRANSLATE_NOOP(
-            CTX, "Width of the compressed key/value latent that MLA caches instead of keys and values. "
+        Field("attention.kv_lora_rank", QT_TRANSLATE_NOOP("ArchitectureForm", "Key/value latent rank (MLA)"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Width of the compressed key/value latent that MLA caches instead of keys and values. "
                  "config.json: kv_lora_rank."), minimum=0, limit="rank"),
-        Field("attention.qk_rope_head_dim", QT_TRANSLATE_NOOP(CTX, "Rotary key size (MLA)"), QT_TRANSLATE_NOOP(
-            CTX, "Numbers per head of the decoupled rotary part of queries and keys. config.json: "
+        Field("attention.qk_rope_head_dim", QT_TRANSLATE_NOOP("ArchitectureForm", "Rotary key size (MLA)"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Numbers per head of the decoupled rotary part of queries and keys. config.json: "
                  "qk_rope_head_dim."), minimum=0, limit="head_dim"),
-        Field("attention.qk_nope_head_dim", QT_TRANSLATE_NOOP(CTX, "Non-rotary key size (MLA)"), QT_TRANSLATE_NOOP(
-            CTX, "Numbers per head of the part of queries and keys without position encoding. config.json: "
+        Field("attention.qk_nope_head_dim", QT_TRANSLATE_NOOP("ArchitectureForm", "Non-rotary key size (MLA)"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Numbers per head of the part of queries and keys without position encoding. config.json: "
                  "qk_nope_head_dim."), minimum=0, limit="head_dim"),
-        Field("attention.v_head_dim", QT_TRANSLATE_NOOP(CTX, "Value head size (MLA)"), QT_TRANSLATE_NOOP(
-            CTX, "Numbers per head of the values. config.json: v_head_dim."), minimum=0, limit="head_dim"),
-        Field("attention.sliding_window", QT_TRANSLATE_NOOP(CTX, "Sliding window"), QT_TRANSLATE_NOOP(
-            CTX, "Tokens a sliding-window layer attends to; 'none' means every layer sees the whole context. "
+        Field("attention.v_head_dim", QT_TRANSLATE_NOOP("ArchitectureForm", "Value head size (MLA)"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Numbers per head of the values. config.json: v_head_dim."), minimum=0, limit="head_dim"),
+        Field("attention.sliding_window", QT_TRANSLATE_NOOP("ArchitectureForm", "Sliding window"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Tokens a sliding-window layer attends to; 'none' means every layer sees the whole context. "
                  "config.json: sliding_window."), "optional_int", minimum=0, limit="context"),
-        Field("attention.sliding_layers", QT_TRANSLATE_NOOP(CTX, "Sliding-window layers"), QT_TRANSLATE_NOOP(
-            CTX, "Which layers use the window, counted from 0: e.g. 0-40:2 for every second layer. "
+        Field("attention.sliding_layers", QT_TRANSLATE_NOOP("ArchitectureForm", "Sliding-window layers"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Which layers use the window, counted from 0: e.g. 0-40:2 for every second layer. "
                  "Empty means all layers."), "layers"),
     )),
-    (QT_TRANSLATE_NOOP(CTX, "MLP and experts"), (
-        Field("mlp.intermediate_size", QT_TRANSLATE_NOOP(CTX, "MLP width"), QT_TRANSLATE_NOOP(
-            CTX, "Hidden width of the feed-forward block, in numbers per token. config.json: intermediate_size."),
+    (QT_TRANSLATE_NOOP("ArchitectureForm", "MLP and experts"), (
+        Field("mlp.intermediate_size", QT_TRANSLATE_NOOP("ArchitectureForm", "MLP width"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Hidden width of the feed-forward block, in numbers per token. config.json: intermediate_size."),
             limit="intermediate_size"),
-        Field("mlp.gated", QT_TRANSLATE_NOOP(CTX, "Gated MLP (SwiGLU / GeGLU)"), QT_TRANSLATE_NOOP(
-            CTX, "Three matrices (gate, up, down) instead of two (up, down)."), "bool"),
-        Field("mlp.bias", QT_TRANSLATE_NOOP(CTX, "MLP biases"), QT_TRANSLATE_NOOP(
-            CTX, "Bias vectors on the feed-forward matrices (GPT-2, BERT)."), "bool"),
-        Field("mlp.activation", QT_TRANSLATE_NOOP(CTX, "Activation"), QT_TRANSLATE_NOOP(
-            CTX, "The nonlinearity; it changes no count. config.json: hidden_act."), "text"),
-        Field("mlp.fused_gate_up", QT_TRANSLATE_NOOP(CTX, "Fused gate/up matrix"), QT_TRANSLATE_NOOP(
-            CTX, "Gate and up stored as one matrix (Phi-3): same count, another tensor name."), "bool"),
-        Field("moe", QT_TRANSLATE_NOOP(CTX, "Mixture of experts"), QT_TRANSLATE_NOOP(
-            CTX, "Replace the MLP of some layers by routed experts, of which each token uses a few."), "moe"),
-        Field("moe.num_experts", QT_TRANSLATE_NOOP(CTX, "Experts"), QT_TRANSLATE_NOOP(
-            CTX, "Routed experts per sparse layer. config.json: num_local_experts or n_routed_experts."),
+        Field("mlp.gated", QT_TRANSLATE_NOOP("ArchitectureForm", "Gated MLP (SwiGLU / GeGLU)"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Three matrices (gate, up, down) instead of two (up, down)."), "bool"),
+        Field("mlp.bias", QT_TRANSLATE_NOOP("ArchitectureForm", "MLP biases"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Bias vectors on the feed-forward matrices (GPT-2, BERT)."), "bool"),
+        Field("mlp.activation", QT_TRANSLATE_NOOP("ArchitectureForm", "Activation"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "The nonlinearity; it changes no count. config.json: hidden_act."), "text"),
+        Field("mlp.fused_gate_up", QT_TRANSLATE_NOOP("ArchitectureForm", "Fused gate/up matrix"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Gate and up stored as one matrix (Phi-3): same count, another tensor name."), "bool"),
+        Field("moe", QT_TRANSLATE_NOOP("ArchitectureForm", "Mixture of experts"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Replace the MLP of some layers by routed experts, of which each token uses a few."), "moe"),
+        Field("moe.num_experts", QT_TRANSLATE_NOOP("ArchitectureForm", "Experts"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Routed experts per sparse layer. config.json: num_local_experts or n_routed_experts."),
             limit="num_experts"),
-        Field("moe.experts_per_token", QT_TRANSLATE_NOOP(CTX, "Experts per token"), QT_TRANSLATE_NOOP(
-            CTX, "Experts each token is routed to (top-k). config.json: num_experts_per_tok."),
+        Field("moe.experts_per_token", QT_TRANSLATE_NOOP("ArchitectureForm", "Experts per token"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Experts each token is routed to (top-k). config.json: num_experts_per_tok."),
             limit="num_experts"),
-        Field("moe.expert_intermediate_size", QT_TRANSLATE_NOOP(CTX, "Expert width"), QT_TRANSLATE_NOOP(
-            CTX, "Hidden width of one expert's MLP. config.json: moe_intermediate_size."),
+        Field("moe.expert_intermediate_size", QT_TRANSLATE_NOOP("ArchitectureForm", "Expert width"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Hidden width of one expert's MLP. config.json: moe_intermediate_size."),
             limit="intermediate_size"),
-        Field("moe.shared_intermediate_size", QT_TRANSLATE_NOOP(CTX, "Shared expert width"), QT_TRANSLATE_NOOP(
-            CTX, "Total width of the always-active shared experts (DeepSeek: shared experts × expert width); "
+        Field("moe.shared_intermediate_size", QT_TRANSLATE_NOOP("ArchitectureForm", "Shared expert width"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Total width of the always-active shared experts (DeepSeek: shared experts × expert width); "
                  "0 for none."), minimum=0, limit="intermediate_size"),
-        Field("moe.num_shared_experts", QT_TRANSLATE_NOOP(CTX, "Shared experts"), QT_TRANSLATE_NOOP(
-            CTX, "How many experts the shared width is made of (informative; the width decides the count)."),
+        Field("moe.num_shared_experts", QT_TRANSLATE_NOOP("ArchitectureForm", "Shared experts"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "How many experts the shared width is made of (informative; the width decides the count)."),
             minimum=0, limit="num_experts"),
-        Field("moe.shared_expert_gate", QT_TRANSLATE_NOOP(CTX, "Shared expert gate"), QT_TRANSLATE_NOOP(
-            CTX, "A sigmoid gate on the shared expert's output (Qwen2-MoE)."), "bool"),
-        Field("moe.first_dense_layers", QT_TRANSLATE_NOOP(CTX, "Leading dense layers"), QT_TRANSLATE_NOOP(
-            CTX, "Layers at the start that keep the dense MLP (DeepSeek-V3: 3). config.json: first_k_dense_replace."),
+        Field("moe.shared_expert_gate", QT_TRANSLATE_NOOP("ArchitectureForm", "Shared expert gate"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "A sigmoid gate on the shared expert's output (Qwen2-MoE)."), "bool"),
+        Field("moe.first_dense_layers", QT_TRANSLATE_NOOP("ArchitectureForm", "Leading dense layers"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Layers at the start that keep the dense MLP (DeepSeek-V3: 3). config.json: first_k_dense_replace."),
             minimum=0, limit="num_layers"),
-        Field("moe.layer_frequency", QT_TRANSLATE_NOOP(CTX, "Every n-th layer sparse"), QT_TRANSLATE_NOOP(
-            CTX, "1 makes every layer after the leading dense ones sparse, 2 every second one."), limit="num_layers"),
-        Field("moe.dense_layers", QT_TRANSLATE_NOOP(CTX, "Other dense layers"), QT_TRANSLATE_NOOP(
-            CTX, "Further layers that keep the dense MLP, counted from 0 (e.g. 0-3, 10)."), "layers"),
-        Field("moe.router_bias", QT_TRANSLATE_NOOP(CTX, "Router bias"), QT_TRANSLATE_NOOP(
-            CTX, "A bias on the router's linear layer."), "bool"),
-        Field("moe.router_score_bias", QT_TRANSLATE_NOOP(CTX, "Expert score bias"), QT_TRANSLATE_NOOP(
-            CTX, "DeepSeek-V3's per-expert correction bias used to pick the top-k experts."), "bool"),
-        Field("moe.expert_bias", QT_TRANSLATE_NOOP(CTX, "Expert biases"), QT_TRANSLATE_NOOP(
-            CTX, "Bias vectors inside each expert's matrices."), "bool"),
-        Field("moe.gated", QT_TRANSLATE_NOOP(CTX, "Gated experts"), QT_TRANSLATE_NOOP(
-            CTX, "Experts with three matrices (gate, up, down) instead of two."), "bool"),
+        Field("moe.layer_frequency", QT_TRANSLATE_NOOP("ArchitectureForm", "Every n-th layer sparse"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "1 makes every layer after the leading dense ones sparse, 2 every second one."), limit="num_layers"),
+        Field("moe.dense_layers", QT_TRANSLATE_NOOP("ArchitectureForm", "Other dense layers"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Further layers that keep the dense MLP, counted from 0 (e.g. 0-3, 10)."), "layers"),
+        Field("moe.router_bias", QT_TRANSLATE_NOOP("ArchitectureForm", "Router bias"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "A bias on the router's linear layer."), "bool"),
+        Field("moe.router_score_bias", QT_TRANSLATE_NOOP("ArchitectureForm", "Expert score bias"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "DeepSeek-V3's per-expert correction bias used to pick the top-k experts."), "bool"),
+        Field("moe.expert_bias", QT_TRANSLATE_NOOP("ArchitectureForm", "Expert biases"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Bias vectors inside each expert's matrices."), "bool"),
+        Field("moe.gated", QT_TRANSLATE_NOOP("ArchitectureForm", "Gated experts"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Experts with three matrices (gate, up, down) instead of two."), "bool"),
     )),
-    (QT_TRANSLATE_NOOP(CTX, "Embeddings and norms"), (
-        Field("embeddings.vocab_size", QT_TRANSLATE_NOOP(CTX, "Vocabulary"), QT_TRANSLATE_NOOP(
-            CTX, "Tokens in the vocabulary: rows of the embedding and of the output head. config.json: vocab_size."),
+    (QT_TRANSLATE_NOOP("ArchitectureForm", "Embeddings and norms"), (
+        Field("embeddings.vocab_size", QT_TRANSLATE_NOOP("ArchitectureForm", "Vocabulary"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Tokens in the vocabulary: rows of the embedding and of the output head. config.json: vocab_size."),
             limit="vocab_size"),
-        Field("embeddings.tied", QT_TRANSLATE_NOOP(CTX, "Tied output head"), QT_TRANSLATE_NOOP(
-            CTX, "The output head reuses the input embedding matrix, so it is counted once. config.json: "
+        Field("embeddings.tied", QT_TRANSLATE_NOOP("ArchitectureForm", "Tied output head"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "The output head reuses the input embedding matrix, so it is counted once. config.json: "
                  "tie_word_embeddings."), "bool"),
-        Field("embeddings.position", QT_TRANSLATE_NOOP(CTX, "Positions"), QT_TRANSLATE_NOOP(
-            CTX, "How positions are encoded: rotary (RoPE, no parameters), a learned table (GPT-2, BERT), ALiBi or "
+        Field("embeddings.position", QT_TRANSLATE_NOOP("ArchitectureForm", "Positions"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "How positions are encoded: rotary (RoPE, no parameters), a learned table (GPT-2, BERT), ALiBi or "
                  "none."), "choice",
-            choices=(_c("rotary", QT_TRANSLATE_NOOP(CTX, "rotary (RoPE)")),
-                     _c("learned", QT_TRANSLATE_NOOP(CTX, "learned table")),
-                     _c("alibi", QT_TRANSLATE_NOOP(CTX, "ALiBi")), _c("none", QT_TRANSLATE_NOOP(CTX, "none")))),
-        Field("embeddings.learned_positions", QT_TRANSLATE_NOOP(CTX, "Learned positions"), QT_TRANSLATE_NOOP(
-            CTX, "Rows of the learned position table. config.json: max_position_embeddings or n_positions."),
+            choices=(_c("rotary", QT_TRANSLATE_NOOP("ArchitectureForm", "rotary (RoPE)")),
+                     _c("learned", QT_TRANSLATE_NOOP("ArchitectureForm", "learned table")),
+                     _c("alibi", QT_TRANSLATE_NOOP("ArchitectureForm", "ALiBi")), _c("none", QT_TRANSLATE_NOOP("ArchitectureForm", "none")))),
+        Field("embeddings.learned_positions", QT_TRANSLATE_NOOP("ArchitectureForm", "Learned positions"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Rows of the learned position table. config.json: max_position_embeddings or n_positions."),
             minimum=0, limit="context"),
-        Field("embeddings.position_offset", QT_TRANSLATE_NOOP(CTX, "Position offset"), QT_TRANSLATE_NOOP(
-            CTX, "Extra rows of the learned table (OPT reserves 2)."), minimum=0, limit="context"),
-        Field("embeddings.token_types", QT_TRANSLATE_NOOP(CTX, "Token types"), QT_TRANSLATE_NOOP(
-            CTX, "Rows of BERT's segment embedding; 0 for none. config.json: type_vocab_size."), minimum=0,
+        Field("embeddings.position_offset", QT_TRANSLATE_NOOP("ArchitectureForm", "Position offset"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Extra rows of the learned table (OPT reserves 2)."), minimum=0, limit="context"),
+        Field("embeddings.token_types", QT_TRANSLATE_NOOP("ArchitectureForm", "Token types"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Rows of BERT's segment embedding; 0 for none. config.json: type_vocab_size."), minimum=0,
             limit="vocab_size"),
-        Field("embeddings.embedding_norm", QT_TRANSLATE_NOOP(CTX, "Norm after embeddings"), QT_TRANSLATE_NOOP(
-            CTX, "A norm right after the embedding lookup (BERT, BLOOM)."), "bool"),
-        Field("embeddings.projection_dim", QT_TRANSLATE_NOOP(CTX, "Embedding width"), QT_TRANSLATE_NOOP(
-            CTX, "OPT's word_embed_proj_dim when embeddings are narrower than the hidden size; 'none' when equal."),
+        Field("embeddings.embedding_norm", QT_TRANSLATE_NOOP("ArchitectureForm", "Norm after embeddings"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "A norm right after the embedding lookup (BERT, BLOOM)."), "bool"),
+        Field("embeddings.projection_dim", QT_TRANSLATE_NOOP("ArchitectureForm", "Embedding width"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "OPT's word_embed_proj_dim when embeddings are narrower than the hidden size; 'none' when equal."),
             "optional_int", minimum=0, limit="hidden_size"),
-        Field("embeddings.pooler", QT_TRANSLATE_NOOP(CTX, "Pooler"), QT_TRANSLATE_NOOP(
-            CTX, "BERT's pooler: a hidden × hidden layer on the first token."), "bool"),
-        Field("embeddings.output_bias", QT_TRANSLATE_NOOP(CTX, "Output bias"), QT_TRANSLATE_NOOP(
-            CTX, "A bias vector on the output head."), "bool"),
-        Field("norms.kind", QT_TRANSLATE_NOOP(CTX, "Norm"), QT_TRANSLATE_NOOP(
-            CTX, "RMSNorm (a scale per channel) or LayerNorm (scale and usually a bias)."), "choice",
+        Field("embeddings.pooler", QT_TRANSLATE_NOOP("ArchitectureForm", "Pooler"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "BERT's pooler: a hidden × hidden layer on the first token."), "bool"),
+        Field("embeddings.output_bias", QT_TRANSLATE_NOOP("ArchitectureForm", "Output bias"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "A bias vector on the output head."), "bool"),
+        Field("norms.kind", QT_TRANSLATE_NOOP("ArchitectureForm", "Norm"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "RMSNorm (a scale per channel) or LayerNorm (scale and usually a bias)."), "choice",
             choices=(_c("rmsnorm", "RMSNorm"), _c("layernorm", "LayerNorm"))),
-        Field("norms.per_layer", QT_TRANSLATE_NOOP(CTX, "Norms per layer"), QT_TRANSLATE_NOOP(
-            CTX, "1 for one shared pre-norm (GPT-J), 2 before attention and MLP, 4 with Gemma's post-norms."),
+        Field("norms.per_layer", QT_TRANSLATE_NOOP("ArchitectureForm", "Norms per layer"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "1 for one shared pre-norm (GPT-J), 2 before attention and MLP, 4 with Gemma's post-norms."),
             minimum=0, limit="num_layers"),
-        Field("norms.final", QT_TRANSLATE_NOOP(CTX, "Final norm"), QT_TRANSLATE_NOOP(
-            CTX, "A norm after the last layer, before the output head."), "bool"),
-        Field("norms.bias", QT_TRANSLATE_NOOP(CTX, "Norm bias"), QT_TRANSLATE_NOOP(
-            CTX, "Whether norms carry a bias: automatic means LayerNorm does and RMSNorm does not."), "tristate"),
+        Field("norms.final", QT_TRANSLATE_NOOP("ArchitectureForm", "Final norm"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "A norm after the last layer, before the output head."), "bool"),
+        Field("norms.bias", QT_TRANSLATE_NOOP("ArchitectureForm", "Norm bias"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "Whether norms carry a bias: automatic means LayerNorm does and RMSNorm does not."), "tristate"),
     )),
-    (QT_TRANSLATE_NOOP(CTX, "Context"), (
-        Field("model.max_context", QT_TRANSLATE_NOOP(CTX, "Maximum context"), QT_TRANSLATE_NOOP(
-            CTX, "The longest context the model was trained or extended for, in tokens. config.json: "
+    (QT_TRANSLATE_NOOP("ArchitectureForm", "Context"), (
+        Field("model.max_context", QT_TRANSLATE_NOOP("ArchitectureForm", "Maximum context"), QT_TRANSLATE_NOOP(
+            "ArchitectureForm", "The longest context the model was trained or extended for, in tokens. config.json: "
                  "max_position_embeddings."), limit="context"),
     )),
 )
@@ -244,6 +244,7 @@ class ArchitectureForm(QtWidgets.QWidget):
         self.general_message = FieldMessage()
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.general_message)
+        labels: list[QtWidgets.QLabel] = []
         for title, fields in GROUPS:
             box = QtWidgets.QGroupBox(translate(CTX, title))
             form = QtWidgets.QFormLayout(box)
@@ -268,14 +269,18 @@ class ArchitectureForm(QtWidgets.QWidget):
                     widget.setText(translate(CTX, f.label))
                     form.addRow(cell)
                 else:
-                    label = QtWidgets.QLabel(translate(CTX, f.label) + ":")
+                    label = QtWidgets.QLabel(self.tr("{0}:").format(translate(CTX, f.label)))
                     label.setBuddy(widget)
                     label.setToolTip(tip)
                     form.addRow(label, cell)
+                    labels.append(label)
                 self._forms[f.path] = form
                 self._cells[f.path] = cell
             layout.addWidget(box)
         layout.addStretch(1)
+        width = max(label.sizeHint().width() for label in labels)
+        for label in labels:  # one label column across the groups, so the fields line up
+            label.setMinimumWidth(width)
 
     # -- widgets -----------------------------------------------------------------------------------------------
     def _make_widget(self, f: Field) -> QtWidgets.QWidget:
@@ -297,8 +302,8 @@ class ArchitectureForm(QtWidgets.QWidget):
         if f.kind in ("choice", "tristate"):
             w = QtWidgets.QComboBox()
             choices = f.choices if f.kind == "choice" else (
-                (None, QT_TRANSLATE_NOOP(CTX, "automatic")), (True, QT_TRANSLATE_NOOP(CTX, "yes")),
-                (False, QT_TRANSLATE_NOOP(CTX, "no")))
+                (None, QT_TRANSLATE_NOOP("ArchitectureForm", "automatic")), (True, QT_TRANSLATE_NOOP("ArchitectureForm", "yes")),
+                (False, QT_TRANSLATE_NOOP("ArchitectureForm", "no")))
             for value, label in choices:
                 w.addItem(translate(CTX, label), value)
             w.currentIndexChanged.connect(self._on_field_edited)

@@ -13,14 +13,14 @@ from .qt import translate
 
 
 def plan_lines(plan: Plan) -> list[str]:
-    t = lambda s: translate("Export", s)  # noqa: E731
     lines = [
-        t("Model: {0} ({1})").format(plan.model.label, plan.model.kind),
-        t("Runtime: {0}; weights {1}; KV cache {2}").format(plan.runtime, plan.weight_format, plan.kv_format),
-        t("Context: {0:,} tokens; batch {1}; mode {2}").format(plan.context, plan.batch, plan.mode),
+        translate("Export", "Model: {0} ({1})").format(plan.model.label, plan.model.kind),
+        translate("Export", "Runtime: {0}; weights {1}; KV cache {2}").format(
+            plan.runtime, plan.weight_format, plan.kv_format),
+        translate("Export", "Context: {0:,} tokens; batch {1}; mode {2}").format(plan.context, plan.batch, plan.mode),
     ]
     if plan.compare is not None:
-        lines.append(t("Compared with: {0}").format(plan.compare.label))
+        lines.append(translate("Export", "Compared with: {0}").format(plan.compare.label))
     return lines
 
 

@@ -74,7 +74,7 @@ class ScalingPanel(QtWidgets.QWidget):
             value = QtWidgets.QLabel("–")
             value.setWordWrap(True)
             value.setToolTip(tip)
-            caption = QtWidgets.QLabel(title + ":")
+            caption = QtWidgets.QLabel(self.tr("{0}:").format(title))
             caption.setToolTip(tip)
             self.values[key] = value
             self.captions[key] = title
