@@ -32,6 +32,10 @@ def run_app(argv: list[str] | None = None) -> int:
         args, qt_args = _parse(argv)
     except SystemExit as e:  # --help, or a bad option (argparse printed why)
         return int(e.code or 0)
+    unknown = [a for a in qt_args if a.startswith("--")]
+    if unknown:  # Qt's own options take one dash (-style, -platform); anything else is a typo
+        print(f"llmplanner: unknown option {unknown[0]}", file=sys.stderr)
+        return 2
     headless = args.smoke_test or args.screenshot
     if headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -40,6 +44,8 @@ def run_app(argv: list[str] | None = None) -> int:
     except ImportError as e:
         print(f"llmplanner: Qt (PySide6) cannot be loaded: {e}", file=sys.stderr)
         return 1
+    if headless:
+        _quiet_offscreen_warnings()
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0], *qt_args])
     _identify(app)
     if args.smoke_test:
@@ -47,6 +53,20 @@ def run_app(argv: list[str] | None = None) -> int:
     if args.screenshot:
         return screenshots(app, args.screenshot)
     return Application(app).run()
+
+
+OFFSCREEN_NOISE = ("This plugin does not support propagateSizeHints()",)
+"""What Qt's offscreen platform says about every window it cannot resize natively: true, and not news."""
+
+
+def _quiet_offscreen_warnings() -> None:
+    from .gui.qt import QtCore
+
+    def handler(mode, context, message):
+        if message not in OFFSCREEN_NOISE:
+            sys.stderr.write(message + "\n")
+
+    QtCore.qInstallMessageHandler(handler)
 
 
 def _identify(app) -> None:

@@ -173,3 +173,42 @@ def test_the_recovery_bar_restores_an_autosaved_plan(qtbot, window, tmp_path):  
     assert window.controller.is_modified
     assert find_recoverable(folder) == []
     assert not window.recovery_bar.isVisible()
+
+
+def test_a_real_drop_event_on_the_window_opens_the_file(qtbot, window, tmp_path):  # noqa: F811
+    from llmplanner.gui.qt import QtCore, QtGui
+
+    path = tmp_path / "dropped.llmplan"
+    save_plan(Plan(name="by drag and drop", context=2048), path)
+    mime = QtCore.QMimeData()
+    mime.setUrls([QtCore.QUrl.fromLocalFile(str(path))])
+    pos = QtCore.QPointF(window.width() / 2, window.height() / 2)
+    enter = QtGui.QDragEnterEvent(pos.toPoint(), QtCore.Qt.DropAction.CopyAction, mime,
+                                  QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.KeyboardModifier.NoModifier)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QtGui.QDropEvent(pos, QtCore.Qt.DropAction.CopyAction, mime, QtCore.Qt.MouseButton.LeftButton,
+                            QtCore.Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(drop)
+    qtbot.waitUntil(lambda: window.controller.plan.name == "by drag and drop")
+
+
+def test_charts_and_messages_follow_a_dark_palette(qtbot, qapp, window):  # noqa: F811
+    from llmplanner.gui.qt import QtGui
+    from llmplanner.gui.widgets import error_color
+
+    tab = window.tab("architecture")
+    light = qapp.palette()
+    dark = QtGui.QPalette(light)
+    for role, color in ((QtGui.QPalette.ColorRole.Window, "#202124"), (QtGui.QPalette.ColorRole.Base, "#17181a"),
+                        (QtGui.QPalette.ColorRole.Text, "#e8eaed"), (QtGui.QPalette.ColorRole.WindowText, "#e8eaed")):
+        dark.setColor(role, QtGui.QColor(color))
+    try:
+        qapp.setPalette(dark)
+        qtbot.waitUntil(lambda: tab.chart.backgroundBrush().color().name() == "#17181a")
+        assert error_color().lightness() > 128  # a light red that reads on dark
+        tab.form.widgets["attention.num_kv_heads"].setValue(3)
+        message = tab.form.messages["attention.num_kv_heads"]
+        assert message.palette().color(message.foregroundRole()) == error_color()
+    finally:
+        qapp.setPalette(light)

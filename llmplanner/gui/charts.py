@@ -52,8 +52,10 @@ class ThemedPlot(pg.PlotWidget):
         pal = QtWidgets.QApplication.palette()
         bg = pal.color(QtGui.QPalette.ColorRole.Base)
         fg = pal.color(QtGui.QPalette.ColorRole.Text)
-        self.setBackground(bg)
         item = self.getPlotItem()
+        if item is None:  # a palette event while pyqtgraph is still building the widget
+            return
+        self.setBackground(bg)
         for name in ("left", "bottom", "top", "right"):
             axis = item.getAxis(name)
             axis.setPen(pg.mkPen(fg))
@@ -61,7 +63,7 @@ class ThemedPlot(pg.PlotWidget):
         self.foreground = fg
 
     def changeEvent(self, event):  # noqa: N802 - Qt API
-        if event.type() == QtCore.QEvent.Type.ApplicationPaletteChange:
+        if event.type() == QtCore.QEvent.Type.PaletteChange:  # the system switched light/dark
             self.apply_palette()
         super().changeEvent(event)
 
@@ -100,6 +102,16 @@ class BreakdownChart(ThemedPlot):
         self.legend = item.addLegend(offset=(-10, 10))
         self._legend_names: list[str] = []
         self._extents: list[tuple[float, int]] = []
+        item.getViewBox().sigResized.connect(self._on_view_resized)
+
+    def apply_palette(self) -> None:
+        super().apply_palette()
+        for row in self.__dict__.get("labels", []):
+            for t in row:
+                t.setColor(self.foreground)
+        legend = self.__dict__.get("legend")
+        if legend is not None:
+            legend.setLabelTextColor(self.foreground)
 
     def set_series(self, series: list[tuple[str, list[float]]]) -> None:
         n = len(self.categories)
@@ -146,8 +158,7 @@ class BreakdownChart(ThemedPlot):
             right = max(v * width / max(width - px, width / 3) for v, px in self._extents)
         self.setXRange(0, right or 1, padding=0)
 
-    def resizeEvent(self, event):  # noqa: N802 - Qt API
-        super().resizeEvent(event)
+    def _on_view_resized(self, *_):
         self._apply_range()
 
 

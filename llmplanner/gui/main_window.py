@@ -439,6 +439,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for tab in self.tabs:
             for comp in tab.computations:
                 comp.cancel()
+        QtCore.QThreadPool.globalInstance().waitForDone(3000)  # no result may land on a closed window
         super().closeEvent(event)
 
 

@@ -99,6 +99,8 @@ class ScalingPanel(QtWidgets.QWidget):
         self._refresh()
 
     def set_model(self, total_params: int, active_params: int) -> None:
+        if (total_params, active_params) == (self._params, self._active):
+            return  # a context change: nothing here depends on it
         self._params = total_params
         self._active = active_params
         self._refresh()

@@ -1,20 +1,34 @@
 """The main window's tabs: the contract a tab fulfils and the registry the window builds from.
 
-A tab is a ``PlanTab`` subclass in its own module:
+A tab is a ``PlanTab`` subclass in its own module, listed in ``TAB_ENTRIES`` below:
 
-- class attributes ``tab_id`` (file names: screenshots ``<tab_id>.png``, settings) and ``title()``
-  (translated, shown on the tab);
-- ``show_state(state)`` receives every new ``PlanState`` (the plan and its loaded models) and starts the
-  tab's computation with ``self.make_computation(fn)`` → ``Computation.request(...)``: ``fn`` is a pure
-  function from ``llmplanner.core`` running on a worker thread, results come back to a slot;
-- edits go out as whole new plans: ``self.propose(plan.replace(context=8192))`` (emits ``plan_edited``);
-- ``compute_now()`` computes the current state synchronously (smoke test and screenshots);
-- optionally ``report_sections()`` (Markdown/CSV export), ``chart_widgets()`` (PNG export) and
-  ``sources()`` (citations listed in Help ▸ About).
+- class attribute ``tab_id`` (``"precision"``: screenshots ``<tab_id>.png``, chart exports, settings) and
+  classmethod ``title()`` (translated: ``translate("PrecisionTab", "Precision")``);
+- ``__init__(self, settings=None, parent=None)``: the window passes its ``Settings`` (for the tab's own
+  preferences) and nothing else;
+- ``show_state(state)`` receives every new ``controller.PlanState`` — ``state.plan`` (the shared ``Plan``),
+  ``state.model`` / ``state.compare`` (``LoadedModel``s, their architectures loaded) — on the GUI thread;
+  it updates the inputs and calls ``request(...)`` on a worker made in ``__init__`` with
+  ``self.make_computation(fn, description=...)``. ``fn`` is a pure function of plain frozen dataclasses
+  (``llmplanner.core``); it runs on a ``QThreadPool`` thread, debounced, a newer request supersedes an older
+  one, and its result arrives at a ``@Slot`` connected to ``computation.result_ready`` (bad input:
+  ``computation_failed(message)``; anything else also reaches the app's error dialog). Never import torch in
+  ``show_state``: do it inside ``fn``;
+- edits go out as whole new plans: ``self.propose(self.state.plan.replace(context=8192))`` emits
+  ``plan_edited``; the controller publishes the new state to every tab (this one included — ignore a state
+  that equals what the widgets show, so typing is never disturbed);
+- ``compute_now()`` computes the current state synchronously (smoke test, screenshots): usually
+  ``self._computation.compute_now(*inputs)``;
+- optionally ``report_sections()`` (File ▸ Export report: Markdown/CSV), ``chart_widgets()`` (PNG export) and
+  ``sources()`` (the citations Help ▸ About lists).
 
-``TAB_ENTRIES`` lists the tabs in order by module and class name. A tab whose module does not exist yet is
-left out of the window (its engine is still being written); a module that exists but fails to import is an
-error, never hidden.
+Shared widgets: ``widgets.ContextSlider`` (log-scale context 512 … the model's maximum), ``SummaryCard``,
+``FieldMessage``; charts in ``charts.py`` (built once, updated in place). ``tests/test_gui_tabs.py`` plugs a
+minimal tab into the window and is the shortest working example.
+
+``TAB_ENTRIES`` names the tabs in window order by module and class. A tab whose module does not exist yet is
+left out of the window (its engine is still being written); a module that exists but fails to import, or a
+class that breaks the contract, is an error, never hidden.
 """
 from __future__ import annotations
 

@@ -137,11 +137,7 @@ class SummaryCard(QtWidgets.QFrame):
         self.value.setFont(font)
         self.detail = QtWidgets.QLabel("")
         self.detail.setWordWrap(True)
-        muted = self.palette().color(QtGui.QPalette.ColorRole.PlaceholderText)
-        for label in (self.caption, self.detail):
-            pal = label.palette()
-            pal.setColor(QtGui.QPalette.ColorRole.WindowText, muted)
-            label.setPalette(pal)
+        self._mute()
         layout = QtWidgets.QVBoxLayout(self)
         layout.setSpacing(2)
         layout.addWidget(self.caption)
@@ -149,9 +145,21 @@ class SummaryCard(QtWidgets.QFrame):
         layout.addWidget(self.detail)
         layout.addStretch(1)
 
+    def _mute(self) -> None:
+        muted = QtWidgets.QApplication.palette().color(QtGui.QPalette.ColorRole.PlaceholderText)
+        for label in (self.caption, self.detail):
+            pal = QtWidgets.QApplication.palette()
+            pal.setColor(QtGui.QPalette.ColorRole.WindowText, muted)
+            label.setPalette(pal)
+
     def set(self, value: str, detail: str = "") -> None:
         self.value.setText(value)
         self.detail.setText(detail)
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() == QtCore.QEvent.Type.PaletteChange:  # the system switched light/dark
+            self._mute()
 
 
 class FieldMessage(QtWidgets.QLabel):
@@ -164,11 +172,23 @@ class FieldMessage(QtWidgets.QLabel):
         self.setAccessibleName(self.tr("Input error"))
 
     def show_message(self, text: str) -> None:
-        pal = self.palette()
-        pal.setColor(QtGui.QPalette.ColorRole.WindowText, error_color())
-        self.setPalette(pal)
+        self._paint()
         self.setText(text)
         self.setVisible(bool(text))
+
+    def _paint(self) -> None:
+        pal = QtWidgets.QApplication.palette()
+        pal.setColor(QtGui.QPalette.ColorRole.WindowText, error_color())
+        self._painting = True
+        try:
+            self.setPalette(pal)
+        finally:
+            self._painting = False
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() == QtCore.QEvent.Type.PaletteChange and not getattr(self, "_painting", False):
+            self._paint()
 
     def clear_message(self) -> None:
         self.setText("")
@@ -201,7 +221,7 @@ class NoticeBar(QtWidgets.QFrame):
         self._tint()
 
     def _tint(self) -> None:
-        pal = self.palette()
+        pal = QtWidgets.QApplication.palette()
         base = pal.color(QtGui.QPalette.ColorRole.Window)
         accent = pal.color(QtGui.QPalette.ColorRole.Highlight)
         mix = QtGui.QColor(
@@ -210,7 +230,11 @@ class NoticeBar(QtWidgets.QFrame):
             int(base.blue() * 0.82 + accent.blue() * 0.18),
         )
         pal.setColor(QtGui.QPalette.ColorRole.Window, mix)
-        self.setPalette(pal)
+        self._tinting = True
+        try:
+            self.setPalette(pal)
+        finally:
+            self._tinting = False
 
     def show_notice(self, text: str, actions: list[tuple[str, Callable[[], None]]] = ()) -> None:
         while self._buttons.count():
@@ -230,8 +254,7 @@ class NoticeBar(QtWidgets.QFrame):
         self.setVisible(False)
         self.dismissed.emit()
 
-    def changeEvent(self, event: QtCore.QEvent) -> None:
-        if event.type() == QtCore.QEvent.Type.ApplicationPaletteChange:
-            self.setPalette(QtWidgets.QApplication.palette())
-            self._tint()
+    def changeEvent(self, event: QtCore.QEvent) -> None:  # noqa: N802 - Qt API
         super().changeEvent(event)
+        if event.type() == QtCore.QEvent.Type.PaletteChange and not getattr(self, "_tinting", False):
+            self._tint()

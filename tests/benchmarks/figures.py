@@ -70,42 +70,52 @@ def startup_ratio(pairs: int = 5) -> dict:
             "bare_s": statistics.median(bare)}
 
 
-DRAG = textwrap.dedent("""
-    import json, time
-    from llmplanner.gui.qt import QtCore, QtWidgets
-    app = QtWidgets.QApplication([])
-    from llmplanner.app import _headless_window
-    import tempfile
-    window = _headless_window(tempfile.mkdtemp())
-    window.controller.set_plan(window.controller.plan.replace(model=__import__(
-        "llmplanner.core.plan", fromlist=["ModelSource"]).ModelSource.preset("Qwen2.5-7B")))
+def measure_drag(app, window, model: str = "Qwen2.5-7B") -> dict:
+    """Drag the Architecture tab's context slider across its range and back, one position per 16 ms frame,
+    while a 10 ms timer ticks on the GUI thread; the longest gap between ticks is the worst stall."""
+    from llmplanner.core.plan import ModelSource
+    from llmplanner.gui.qt import QtCore
+
+    window.controller.set_plan(window.controller.plan.replace(model=ModelSource.preset(model)))
     tab = window.tab("architecture")
     for t in window.tabs:
         t.wait_idle()
-    ticks = []
+    ticks: list[float] = []
     timer = QtCore.QTimer()
     timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start(10)
-    slider = tab.context.slider
 
-    def spin(ms):
+    def spin(ms: float) -> None:
         end = time.perf_counter() + ms / 1000
         while time.perf_counter() < end:
             app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
 
     spin(100)
     start = len(ticks)
-    for sweep in (range(slider.minimum(), slider.maximum() + 1), range(slider.maximum(), slider.minimum() - 1, -1)):
-        for position in sweep:
-            slider.setValue(position)   # what a mouse drag does, one position per frame
-            spin(16)
+    before = tab.computations[0].completed
+    slider = tab.context.slider
+    forth = list(range(slider.minimum(), slider.maximum() + 1))
+    for position in forth + forth[::-1]:
+        slider.setValue(position)  # what a mouse drag does, one position per frame
+        spin(16)
     for t in window.tabs:
         t.wait_idle()
     spin(100)
+    timer.stop()
     gaps = [b - a for a, b in zip(ticks[start:], ticks[start + 1:])]
-    print(json.dumps({"drag_max_stall_ms": max(gaps) * 1000, "drag_ticks": len(gaps),
-                      "estimates": tab.computations[0].completed}))
+    return {"drag_max_stall_ms": max(gaps) * 1000, "drag_ticks": len(gaps),
+            "drag_estimates": tab.computations[0].completed - before}
+
+
+DRAG = textwrap.dedent("""
+    import json, sys, tempfile
+    sys.path.insert(0, "tests")
+    from llmplanner.gui.qt import QtWidgets
+    app = QtWidgets.QApplication([])
+    from llmplanner.app import _headless_window
+    from benchmarks.figures import measure_drag
+    print(json.dumps(measure_drag(app, _headless_window(tempfile.mkdtemp()))))
 """)
 
 
