@@ -169,3 +169,21 @@ def test_the_scaling_panel_uses_chinchilla(qtbot, window, settings):  # noqa: F8
 def test_every_field_has_a_tooltip(window):  # noqa: F811
     form = arch_tab(window).form
     assert all(len(w.toolTip()) > 20 for w in form.widgets.values())
+
+
+def test_choosing_mla_fills_in_deepseek_v3_ranks(qtbot, window):  # noqa: F811
+    tab = arch_tab(window)
+    kind = tab.form.widgets["attention.kind"]
+    kind.setCurrentIndex(kind.findData("mla"))
+    wait_results(qtbot, tab)
+    att = window.controller.plan.model.architecture.attention
+    assert (att.kind, att.q_lora_rank, att.kv_lora_rank, att.qk_rope_head_dim) == ("mla", 1536, 512, 64)
+    assert tab.form.widgets["attention.kv_lora_rank"].value() == 512
+    assert tab.form.widgets["attention.kv_lora_rank"].isVisibleTo(tab.form)
+    assert not tab.form.widgets["attention.num_kv_heads"].isVisibleTo(tab.form)
+    per_layer = tab.result.main.params.per_layer[0]["attention"]
+    h, heads = 4096, 32
+    expected = (1536 * h + heads * 192 * 1536  # q down, q up (their norms count under norms)
+                + (512 + 64) * h + heads * (128 + 128) * 512  # kv down with the rotary key, kv up
+                + h * heads * 128)  # output
+    assert per_layer == expected  # DeepSeek-V2 paper §2.1 shapes, arXiv:2405.04434

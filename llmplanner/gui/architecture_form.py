@@ -224,6 +224,13 @@ def default_moe(data: dict) -> dict:
     return {"num_experts": 8, "experts_per_token": 2, "expert_intermediate_size": width}
 
 
+def default_mla() -> dict:
+    """The MLA ranks a user gets on choosing MLA: transformers' ``DeepseekV3Config`` defaults (the
+    published DeepSeek-V3 shapes, arXiv:2412.19437 §4.2)."""
+    return {"q_lora_rank": 1536, "kv_lora_rank": 512, "qk_nope_head_dim": 128, "qk_rope_head_dim": 64,
+            "v_head_dim": 128}
+
+
 class ArchitectureForm(QtWidgets.QWidget):
     """The grouped fields (see the module docstring)."""
 
@@ -413,6 +420,8 @@ class ArchitectureForm(QtWidgets.QWidget):
         try:
             if f.kind == "moe":
                 data["moe"] = (self._data.get("moe") or default_moe(data)) if value else None
+            elif path == "attention.kind" and value == "mla" and not data["attention"]["kv_lora_rank"]:
+                data["attention"].update(kind="mla", **default_mla())
             elif f.kind == "layers":
                 if value:
                     value = parse_layer_set(value, data["num_layers"], field=path)
@@ -428,11 +437,12 @@ class ArchitectureForm(QtWidgets.QWidget):
             return
         data = architecture_to_dict(arch)  # complete: defaults of newly switched-on sections filled in
         self._data = data
-        if f.kind == "moe":
+        if f.kind == "moe" or path == "attention.kind":  # sections filled in with defaults: show them
             self._populating = True
             try:
                 for g in FIELDS.values():
-                    if g.path.startswith("moe.") and data["moe"] is not None:
+                    if g.path.startswith(("moe.", "attention.")) and not (g.path.startswith("moe.") and
+                                                                        data["moe"] is None):
                         self._write(g, _get(data, g.path))
             finally:
                 self._populating = False
