@@ -195,7 +195,8 @@ class Plan:
         _require(isinstance(self.model, ModelSource), "model", "must be a model source")
         _require(self.compare is None or isinstance(self.compare, ModelSource), "compare", "must be a model source")
         _require(self.runtime in RUNTIMES, "runtime", f"must be one of {', '.join(RUNTIMES)}, got {self.runtime!r}")
-        _require(isinstance(self.weight_format, str) and bool(self.weight_format), "weight_format", "must be a format id")
+        _require(isinstance(self.weight_format, str) and bool(self.weight_format), "weight_format",
+                 "must be a format id")
         _require(isinstance(self.kv_format, str) and bool(self.kv_format), "kv_format", "must be a format id")
         _require(_is_int(self.context) and 1 <= self.context <= MAX_CONTEXT, "context",
                  f"must be a whole number of tokens from 1 to {MAX_CONTEXT:,}, got {self.context!r}")

@@ -24,7 +24,8 @@ except ImportError:  # pragma: no cover - older bindings
     def QT_TRANSLATE_NOOP(_context, text):  # noqa: N802
         return text
 
-CTX = "ArchitectureForm"
+CTX = "Arch"
+"""Translation context of the field table (short, so that the table reads)."""
 INT_MAX = (1 << 31) - 1
 
 
@@ -42,161 +43,165 @@ class Field:
 
 
 def _c(value, label):
+    """A choice: the stored value and its label."""
     return (value, label)
 
 
 GROUPS: tuple[tuple[str, tuple[Field, ...]], ...] = (
-    (QT_TRANSLATE_NOOP("ArchitectureForm", "Dimensions"), (
-        Field("model.name", QT_TRANSLATE_NOOP("ArchitectureForm", "Name"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "The model's name in the plan, reports and the window title."), "text"),
-        Field("model.hidden_size", QT_TRANSLATE_NOOP("ArchitectureForm", "Hidden size"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Width of the residual stream (d_model), in numbers per token. config.json: hidden_size.")),
-        Field("model.num_layers", QT_TRANSLATE_NOOP("ArchitectureForm", "Layers"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Number of transformer blocks. config.json: num_hidden_layers.")),
-        Field("model.parallel_block", QT_TRANSLATE_NOOP("ArchitectureForm", "Parallel attention and MLP"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Attention and MLP read the same input and add to one residual (GPT-J, GPT-NeoX, Falcon)."),
+    (QT_TRANSLATE_NOOP("Arch", "Dimensions"), (
+        Field("model.name", QT_TRANSLATE_NOOP("Arch", "Name"), QT_TRANSLATE_NOOP(
+            "Arch", "The model's name in the plan, reports and the window title."), "text"),
+        Field("model.hidden_size", QT_TRANSLATE_NOOP("Arch", "Hidden size"), QT_TRANSLATE_NOOP(
+            "Arch", "Width of the residual stream (d_model), in numbers per token. config.json: hidden_size.")),
+        Field("model.num_layers", QT_TRANSLATE_NOOP("Arch", "Layers"), QT_TRANSLATE_NOOP(
+            "Arch", "Number of transformer blocks. config.json: num_hidden_layers.")),
+        Field("model.parallel_block", QT_TRANSLATE_NOOP("Arch", "Parallel attention and MLP"), QT_TRANSLATE_NOOP(
+            "Arch", "Attention and MLP read the same input and add to one residual (GPT-J, GPT-NeoX, Falcon)."),
             "bool"),
-        Field("model.causal", QT_TRANSLATE_NOOP("ArchitectureForm", "Causal decoder"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Generates text token by token. Off for encoders such as BERT, which keep no KV cache."), "bool"),
+        Field("model.causal", QT_TRANSLATE_NOOP("Arch", "Causal decoder"), QT_TRANSLATE_NOOP(
+            "Arch", "Generates text token by token. Off for encoders such as BERT, which keep no KV cache."), "bool"),
     )),
-    (QT_TRANSLATE_NOOP("ArchitectureForm", "Attention"), (
-        Field("attention.kind", QT_TRANSLATE_NOOP("ArchitectureForm", "Kind"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Standard multi-head attention (MHA, GQA, MQA) or DeepSeek's multi-head latent attention (MLA), "
+    (QT_TRANSLATE_NOOP("Arch", "Attention"), (
+        Field("attention.kind", QT_TRANSLATE_NOOP("Arch", "Kind"), QT_TRANSLATE_NOOP(
+            "Arch", "Standard multi-head attention (MHA, GQA, MQA) or DeepSeek's multi-head latent attention (MLA), "
                  "which compresses keys and values into a low-rank latent."), "choice",
-            choices=(_c("standard", QT_TRANSLATE_NOOP("ArchitectureForm", "Standard (MHA / GQA / MQA)")),
-                     _c("mla", QT_TRANSLATE_NOOP("ArchitectureForm", "Multi-head latent (MLA)"))),),
-        Field("attention.num_heads", QT_TRANSLATE_NOOP("ArchitectureForm", "Attention heads"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Query heads per layer. config.json: num_attention_heads."), limit="num_heads"),
-        Field("attention.num_kv_heads", QT_TRANSLATE_NOOP("ArchitectureForm", "Key/value heads"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Heads of keys and values: equal to the attention heads for MHA, fewer for GQA, 1 for MQA. "
+            choices=(_c("standard", QT_TRANSLATE_NOOP("Arch", "Standard (MHA / GQA / MQA)")),
+                     _c("mla", QT_TRANSLATE_NOOP("Arch", "Multi-head latent (MLA)"))),),
+        Field("attention.num_heads", QT_TRANSLATE_NOOP("Arch", "Attention heads"), QT_TRANSLATE_NOOP(
+            "Arch", "Query heads per layer. config.json: num_attention_heads."), limit="num_heads"),
+        Field("attention.num_kv_heads", QT_TRANSLATE_NOOP("Arch", "Key/value heads"), QT_TRANSLATE_NOOP(
+            "Arch", "Heads of keys and values: equal to the attention heads for MHA, fewer for GQA, 1 for MQA. "
                  "Must divide the attention heads. config.json: num_key_value_heads."), limit="num_heads"),
-        Field("attention.head_dim", QT_TRANSLATE_NOOP("ArchitectureForm", "Head size"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Numbers per head; usually hidden size ÷ heads, but Gemma and Qwen3 choose it freely. "
+        Field("attention.head_dim", QT_TRANSLATE_NOOP("Arch", "Head size"), QT_TRANSLATE_NOOP(
+            "Arch", "Numbers per head; usually hidden size ÷ heads, but Gemma and Qwen3 choose it freely. "
                  "config.json: head_dim."), limit="head_dim"),
-        Field("attention.bias", QT_TRANSLATE_NOOP("ArchitectureForm", "Biases"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Bias vectors on the query/key/value projections only (Qwen2) or on the output projection too "
+        Field("attention.bias", QT_TRANSLATE_NOOP("Arch", "Biases"), QT_TRANSLATE_NOOP(
+            "Arch", "Bias vectors on the query/key/value projections only (Qwen2) or on the output projection too "
                  "(GPT-2)."), "choice",
-            choices=(_c("none", QT_TRANSLATE_NOOP("ArchitectureForm", "none")), _c("qkv", QT_TRANSLATE_NOOP("ArchitectureForm", "q, k, v")),
-                     _c("all", QT_TRANSLATE_NOOP("ArchitectureForm", "q, k, v and output")))),
-        Field("attention.qk_norm", QT_TRANSLATE_NOOP("ArchitectureForm", "Query/key norm"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "A norm on queries and keys: per head (Qwen3, Gemma 3) or over all heads (OLMo 2)."), "choice",
-            choices=(_c("none", QT_TRANSLATE_NOOP("ArchitectureForm", "none")), _c("per_head", QT_TRANSLATE_NOOP("ArchitectureForm", "per head")),
-                     _c("full", QT_TRANSLATE_NOOP("ArchitectureForm", "over all heads")))),
-        Field("attention.fused_qkv", QT_TRANSLATE_NOOP("ArchitectureForm", "Fused q/k/v matrix"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Queries, keys and values stored as one matrix (GPT-2, Phi-3): same count, another tensor name."),
+            choices=(_c("none", QT_TRANSLATE_NOOP("Arch", "none")), _c("qkv", QT_TRANSLATE_NOOP("Arch", "q, k, v")),
+                     _c("all", QT_TRANSLATE_NOOP("Arch", "q, k, v and output")))),
+        Field("attention.qk_norm", QT_TRANSLATE_NOOP("Arch", "Query/key norm"), QT_TRANSLATE_NOOP(
+            "Arch", "A norm on queries and keys: per head (Qwen3, Gemma 3) or over all heads (OLMo 2)."), "choice",
+            choices=(_c("none", QT_TRANSLATE_NOOP("Arch", "none")),
+                     _c("per_head", QT_TRANSLATE_NOOP("Arch", "per head")),
+                     _c("full", QT_TRANSLATE_NOOP("Arch", "over all heads")))),
+        Field("attention.fused_qkv", QT_TRANSLATE_NOOP("Arch", "Fused q/k/v matrix"), QT_TRANSLATE_NOOP(
+            "Arch", "Queries, keys and values stored as one matrix (GPT-2, Phi-3): same count, another tensor name."),
             "bool"),
-        Field("attention.q_lora_rank", QT_TRANSLATE_NOOP("ArchitectureForm", "Query rank (MLA)"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Width of MLA's low-rank query bottleneck; 'none' projects queries at full rank. "
+        Field("attention.q_lora_rank", QT_TRANSLATE_NOOP("Arch", "Query rank (MLA)"), QT_TRANSLATE_NOOP(
+            "Arch", "Width of MLA's low-rank query bottleneck; 'none' projects queries at full rank. "
                  "config.json: q_lora_rank."), "optional_int", minimum=0, limit="rank"),
-        Field("attention.kv_lora_rank", QT_TRANSLATE_NOOP("ArchitectureForm", "Key/value latent rank (MLA)"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Width of the compressed key/value latent that MLA caches instead of keys and values. "
+        Field("attention.kv_lora_rank", QT_TRANSLATE_NOOP("Arch", "Key/value latent rank (MLA)"), QT_TRANSLATE_NOOP(
+            "Arch", "Width of the compressed key/value latent that MLA caches instead of keys and values. "
                  "config.json: kv_lora_rank."), minimum=0, limit="rank"),
-        Field("attention.qk_rope_head_dim", QT_TRANSLATE_NOOP("ArchitectureForm", "Rotary key size (MLA)"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Numbers per head of the decoupled rotary part of queries and keys. config.json: "
+        Field("attention.qk_rope_head_dim", QT_TRANSLATE_NOOP("Arch", "Rotary key size (MLA)"), QT_TRANSLATE_NOOP(
+            "Arch", "Numbers per head of the decoupled rotary part of queries and keys. config.json: "
                  "qk_rope_head_dim."), minimum=0, limit="head_dim"),
-        Field("attention.qk_nope_head_dim", QT_TRANSLATE_NOOP("ArchitectureForm", "Non-rotary key size (MLA)"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Numbers per head of the part of queries and keys without position encoding. config.json: "
+        Field("attention.qk_nope_head_dim", QT_TRANSLATE_NOOP("Arch", "Non-rotary key size (MLA)"), QT_TRANSLATE_NOOP(
+            "Arch", "Numbers per head of the part of queries and keys without position encoding. config.json: "
                  "qk_nope_head_dim."), minimum=0, limit="head_dim"),
-        Field("attention.v_head_dim", QT_TRANSLATE_NOOP("ArchitectureForm", "Value head size (MLA)"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Numbers per head of the values. config.json: v_head_dim."), minimum=0, limit="head_dim"),
-        Field("attention.sliding_window", QT_TRANSLATE_NOOP("ArchitectureForm", "Sliding window"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Tokens a sliding-window layer attends to; 'none' means every layer sees the whole context. "
+        Field("attention.v_head_dim", QT_TRANSLATE_NOOP("Arch", "Value head size (MLA)"), QT_TRANSLATE_NOOP(
+            "Arch", "Numbers per head of the values. config.json: v_head_dim."), minimum=0, limit="head_dim"),
+        Field("attention.sliding_window", QT_TRANSLATE_NOOP("Arch", "Sliding window"), QT_TRANSLATE_NOOP(
+            "Arch", "Tokens a sliding-window layer attends to; 'none' means every layer sees the whole context. "
                  "config.json: sliding_window."), "optional_int", minimum=0, limit="context"),
-        Field("attention.sliding_layers", QT_TRANSLATE_NOOP("ArchitectureForm", "Sliding-window layers"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Which layers use the window, counted from 0: e.g. 0-40:2 for every second layer. "
+        Field("attention.sliding_layers", QT_TRANSLATE_NOOP("Arch", "Sliding-window layers"), QT_TRANSLATE_NOOP(
+            "Arch", "Which layers use the window, counted from 0: e.g. 0-40:2 for every second layer. "
                  "Empty means all layers."), "layers"),
     )),
-    (QT_TRANSLATE_NOOP("ArchitectureForm", "MLP and experts"), (
-        Field("mlp.intermediate_size", QT_TRANSLATE_NOOP("ArchitectureForm", "MLP width"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Hidden width of the feed-forward block, in numbers per token. config.json: intermediate_size."),
+    (QT_TRANSLATE_NOOP("Arch", "MLP and experts"), (
+        Field("mlp.intermediate_size", QT_TRANSLATE_NOOP("Arch", "MLP width"), QT_TRANSLATE_NOOP(
+            "Arch", "Hidden width of the feed-forward block, in numbers per token. config.json: intermediate_size."),
             limit="intermediate_size"),
-        Field("mlp.gated", QT_TRANSLATE_NOOP("ArchitectureForm", "Gated MLP (SwiGLU / GeGLU)"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Three matrices (gate, up, down) instead of two (up, down)."), "bool"),
-        Field("mlp.bias", QT_TRANSLATE_NOOP("ArchitectureForm", "MLP biases"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Bias vectors on the feed-forward matrices (GPT-2, BERT)."), "bool"),
-        Field("mlp.activation", QT_TRANSLATE_NOOP("ArchitectureForm", "Activation"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "The nonlinearity; it changes no count. config.json: hidden_act."), "text"),
-        Field("mlp.fused_gate_up", QT_TRANSLATE_NOOP("ArchitectureForm", "Fused gate/up matrix"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Gate and up stored as one matrix (Phi-3): same count, another tensor name."), "bool"),
-        Field("moe", QT_TRANSLATE_NOOP("ArchitectureForm", "Mixture of experts"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Replace the MLP of some layers by routed experts, of which each token uses a few."), "moe"),
-        Field("moe.num_experts", QT_TRANSLATE_NOOP("ArchitectureForm", "Experts"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Routed experts per sparse layer. config.json: num_local_experts or n_routed_experts."),
+        Field("mlp.gated", QT_TRANSLATE_NOOP("Arch", "Gated MLP (SwiGLU / GeGLU)"), QT_TRANSLATE_NOOP(
+            "Arch", "Three matrices (gate, up, down) instead of two (up, down)."), "bool"),
+        Field("mlp.bias", QT_TRANSLATE_NOOP("Arch", "MLP biases"), QT_TRANSLATE_NOOP(
+            "Arch", "Bias vectors on the feed-forward matrices (GPT-2, BERT)."), "bool"),
+        Field("mlp.activation", QT_TRANSLATE_NOOP("Arch", "Activation"), QT_TRANSLATE_NOOP(
+            "Arch", "The nonlinearity; it changes no count. config.json: hidden_act."), "text"),
+        Field("mlp.fused_gate_up", QT_TRANSLATE_NOOP("Arch", "Fused gate/up matrix"), QT_TRANSLATE_NOOP(
+            "Arch", "Gate and up stored as one matrix (Phi-3): same count, another tensor name."), "bool"),
+        Field("moe", QT_TRANSLATE_NOOP("Arch", "Mixture of experts"), QT_TRANSLATE_NOOP(
+            "Arch", "Replace the MLP of some layers by routed experts, of which each token uses a few."), "moe"),
+        Field("moe.num_experts", QT_TRANSLATE_NOOP("Arch", "Experts"), QT_TRANSLATE_NOOP(
+            "Arch", "Routed experts per sparse layer. config.json: num_local_experts or n_routed_experts."),
             limit="num_experts"),
-        Field("moe.experts_per_token", QT_TRANSLATE_NOOP("ArchitectureForm", "Experts per token"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Experts each token is routed to (top-k). config.json: num_experts_per_tok."),
+        Field("moe.experts_per_token", QT_TRANSLATE_NOOP("Arch", "Experts per token"), QT_TRANSLATE_NOOP(
+            "Arch", "Experts each token is routed to (top-k). config.json: num_experts_per_tok."),
             limit="num_experts"),
-        Field("moe.expert_intermediate_size", QT_TRANSLATE_NOOP("ArchitectureForm", "Expert width"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Hidden width of one expert's MLP. config.json: moe_intermediate_size."),
+        Field("moe.expert_intermediate_size", QT_TRANSLATE_NOOP("Arch", "Expert width"), QT_TRANSLATE_NOOP(
+            "Arch", "Hidden width of one expert's MLP. config.json: moe_intermediate_size."),
             limit="intermediate_size"),
-        Field("moe.shared_intermediate_size", QT_TRANSLATE_NOOP("ArchitectureForm", "Shared expert width"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Total width of the always-active shared experts (DeepSeek: shared experts × expert width); "
+        Field("moe.shared_intermediate_size", QT_TRANSLATE_NOOP("Arch", "Shared expert width"), QT_TRANSLATE_NOOP(
+            "Arch", "Total width of the always-active shared experts (DeepSeek: shared experts × expert width); "
                  "0 for none."), minimum=0, limit="intermediate_size"),
-        Field("moe.num_shared_experts", QT_TRANSLATE_NOOP("ArchitectureForm", "Shared experts"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "How many experts the shared width is made of (informative; the width decides the count)."),
+        Field("moe.num_shared_experts", QT_TRANSLATE_NOOP("Arch", "Shared experts"), QT_TRANSLATE_NOOP(
+            "Arch", "How many experts the shared width is made of (informative; the width decides the count)."),
             minimum=0, limit="num_experts"),
-        Field("moe.shared_expert_gate", QT_TRANSLATE_NOOP("ArchitectureForm", "Shared expert gate"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "A sigmoid gate on the shared expert's output (Qwen2-MoE)."), "bool"),
-        Field("moe.first_dense_layers", QT_TRANSLATE_NOOP("ArchitectureForm", "Leading dense layers"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Layers at the start that keep the dense MLP (DeepSeek-V3: 3). config.json: first_k_dense_replace."),
+        Field("moe.shared_expert_gate", QT_TRANSLATE_NOOP("Arch", "Shared expert gate"), QT_TRANSLATE_NOOP(
+            "Arch", "A sigmoid gate on the shared expert's output (Qwen2-MoE)."), "bool"),
+        Field("moe.first_dense_layers", QT_TRANSLATE_NOOP("Arch", "Leading dense layers"), QT_TRANSLATE_NOOP(
+            "Arch", "Layers at the start that keep the dense MLP (DeepSeek-V3: 3). "
+                    "config.json: first_k_dense_replace."),
             minimum=0, limit="num_layers"),
-        Field("moe.layer_frequency", QT_TRANSLATE_NOOP("ArchitectureForm", "Every n-th layer sparse"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "1 makes every layer after the leading dense ones sparse, 2 every second one."), limit="num_layers"),
-        Field("moe.dense_layers", QT_TRANSLATE_NOOP("ArchitectureForm", "Other dense layers"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Further layers that keep the dense MLP, counted from 0 (e.g. 0-3, 10)."), "layers"),
-        Field("moe.router_bias", QT_TRANSLATE_NOOP("ArchitectureForm", "Router bias"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "A bias on the router's linear layer."), "bool"),
-        Field("moe.router_score_bias", QT_TRANSLATE_NOOP("ArchitectureForm", "Expert score bias"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "DeepSeek-V3's per-expert correction bias used to pick the top-k experts."), "bool"),
-        Field("moe.expert_bias", QT_TRANSLATE_NOOP("ArchitectureForm", "Expert biases"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Bias vectors inside each expert's matrices."), "bool"),
-        Field("moe.gated", QT_TRANSLATE_NOOP("ArchitectureForm", "Gated experts"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Experts with three matrices (gate, up, down) instead of two."), "bool"),
+        Field("moe.layer_frequency", QT_TRANSLATE_NOOP("Arch", "Every n-th layer sparse"), QT_TRANSLATE_NOOP(
+            "Arch", "1 makes every layer after the leading dense ones sparse, 2 every second one."),
+            limit="num_layers"),
+        Field("moe.dense_layers", QT_TRANSLATE_NOOP("Arch", "Other dense layers"), QT_TRANSLATE_NOOP(
+            "Arch", "Further layers that keep the dense MLP, counted from 0 (e.g. 0-3, 10)."), "layers"),
+        Field("moe.router_bias", QT_TRANSLATE_NOOP("Arch", "Router bias"), QT_TRANSLATE_NOOP(
+            "Arch", "A bias on the router's linear layer."), "bool"),
+        Field("moe.router_score_bias", QT_TRANSLATE_NOOP("Arch", "Expert score bias"), QT_TRANSLATE_NOOP(
+            "Arch", "DeepSeek-V3's per-expert correction bias used to pick the top-k experts."), "bool"),
+        Field("moe.expert_bias", QT_TRANSLATE_NOOP("Arch", "Expert biases"), QT_TRANSLATE_NOOP(
+            "Arch", "Bias vectors inside each expert's matrices."), "bool"),
+        Field("moe.gated", QT_TRANSLATE_NOOP("Arch", "Gated experts"), QT_TRANSLATE_NOOP(
+            "Arch", "Experts with three matrices (gate, up, down) instead of two."), "bool"),
     )),
-    (QT_TRANSLATE_NOOP("ArchitectureForm", "Embeddings and norms"), (
-        Field("embeddings.vocab_size", QT_TRANSLATE_NOOP("ArchitectureForm", "Vocabulary"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Tokens in the vocabulary: rows of the embedding and of the output head. config.json: vocab_size."),
+    (QT_TRANSLATE_NOOP("Arch", "Embeddings and norms"), (
+        Field("embeddings.vocab_size", QT_TRANSLATE_NOOP("Arch", "Vocabulary"), QT_TRANSLATE_NOOP(
+            "Arch", "Tokens in the vocabulary: rows of the embedding and of the output head. config.json: vocab_size."),
             limit="vocab_size"),
-        Field("embeddings.tied", QT_TRANSLATE_NOOP("ArchitectureForm", "Tied output head"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "The output head reuses the input embedding matrix, so it is counted once. config.json: "
+        Field("embeddings.tied", QT_TRANSLATE_NOOP("Arch", "Tied output head"), QT_TRANSLATE_NOOP(
+            "Arch", "The output head reuses the input embedding matrix, so it is counted once. config.json: "
                  "tie_word_embeddings."), "bool"),
-        Field("embeddings.position", QT_TRANSLATE_NOOP("ArchitectureForm", "Positions"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "How positions are encoded: rotary (RoPE, no parameters), a learned table (GPT-2, BERT), ALiBi or "
+        Field("embeddings.position", QT_TRANSLATE_NOOP("Arch", "Positions"), QT_TRANSLATE_NOOP(
+            "Arch", "How positions are encoded: rotary (RoPE, no parameters), a learned table (GPT-2, BERT), ALiBi or "
                  "none."), "choice",
-            choices=(_c("rotary", QT_TRANSLATE_NOOP("ArchitectureForm", "rotary (RoPE)")),
-                     _c("learned", QT_TRANSLATE_NOOP("ArchitectureForm", "learned table")),
-                     _c("alibi", QT_TRANSLATE_NOOP("ArchitectureForm", "ALiBi")), _c("none", QT_TRANSLATE_NOOP("ArchitectureForm", "none")))),
-        Field("embeddings.learned_positions", QT_TRANSLATE_NOOP("ArchitectureForm", "Learned positions"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Rows of the learned position table. config.json: max_position_embeddings or n_positions."),
+            choices=(_c("rotary", QT_TRANSLATE_NOOP("Arch", "rotary (RoPE)")),
+                     _c("learned", QT_TRANSLATE_NOOP("Arch", "learned table")),
+                     _c("alibi", QT_TRANSLATE_NOOP("Arch", "ALiBi")), _c("none", QT_TRANSLATE_NOOP("Arch", "none")))),
+        Field("embeddings.learned_positions", QT_TRANSLATE_NOOP("Arch", "Learned positions"), QT_TRANSLATE_NOOP(
+            "Arch", "Rows of the learned position table. config.json: max_position_embeddings or n_positions."),
             minimum=0, limit="context"),
-        Field("embeddings.position_offset", QT_TRANSLATE_NOOP("ArchitectureForm", "Position offset"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Extra rows of the learned table (OPT reserves 2)."), minimum=0, limit="context"),
-        Field("embeddings.token_types", QT_TRANSLATE_NOOP("ArchitectureForm", "Token types"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Rows of BERT's segment embedding; 0 for none. config.json: type_vocab_size."), minimum=0,
+        Field("embeddings.position_offset", QT_TRANSLATE_NOOP("Arch", "Position offset"), QT_TRANSLATE_NOOP(
+            "Arch", "Extra rows of the learned table (OPT reserves 2)."), minimum=0, limit="context"),
+        Field("embeddings.token_types", QT_TRANSLATE_NOOP("Arch", "Token types"), QT_TRANSLATE_NOOP(
+            "Arch", "Rows of BERT's segment embedding; 0 for none. config.json: type_vocab_size."), minimum=0,
             limit="vocab_size"),
-        Field("embeddings.embedding_norm", QT_TRANSLATE_NOOP("ArchitectureForm", "Norm after embeddings"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "A norm right after the embedding lookup (BERT, BLOOM)."), "bool"),
-        Field("embeddings.projection_dim", QT_TRANSLATE_NOOP("ArchitectureForm", "Embedding width"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "OPT's word_embed_proj_dim when embeddings are narrower than the hidden size; 'none' when equal."),
+        Field("embeddings.embedding_norm", QT_TRANSLATE_NOOP("Arch", "Norm after embeddings"), QT_TRANSLATE_NOOP(
+            "Arch", "A norm right after the embedding lookup (BERT, BLOOM)."), "bool"),
+        Field("embeddings.projection_dim", QT_TRANSLATE_NOOP("Arch", "Embedding width"), QT_TRANSLATE_NOOP(
+            "Arch", "OPT's word_embed_proj_dim when embeddings are narrower than the hidden size; 'none' when equal."),
             "optional_int", minimum=0, limit="hidden_size"),
-        Field("embeddings.pooler", QT_TRANSLATE_NOOP("ArchitectureForm", "Pooler"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "BERT's pooler: a hidden × hidden layer on the first token."), "bool"),
-        Field("embeddings.output_bias", QT_TRANSLATE_NOOP("ArchitectureForm", "Output bias"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "A bias vector on the output head."), "bool"),
-        Field("norms.kind", QT_TRANSLATE_NOOP("ArchitectureForm", "Norm"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "RMSNorm (a scale per channel) or LayerNorm (scale and usually a bias)."), "choice",
+        Field("embeddings.pooler", QT_TRANSLATE_NOOP("Arch", "Pooler"), QT_TRANSLATE_NOOP(
+            "Arch", "BERT's pooler: a hidden × hidden layer on the first token."), "bool"),
+        Field("embeddings.output_bias", QT_TRANSLATE_NOOP("Arch", "Output bias"), QT_TRANSLATE_NOOP(
+            "Arch", "A bias vector on the output head."), "bool"),
+        Field("norms.kind", QT_TRANSLATE_NOOP("Arch", "Norm"), QT_TRANSLATE_NOOP(
+            "Arch", "RMSNorm (a scale per channel) or LayerNorm (scale and usually a bias)."), "choice",
             choices=(_c("rmsnorm", "RMSNorm"), _c("layernorm", "LayerNorm"))),
-        Field("norms.per_layer", QT_TRANSLATE_NOOP("ArchitectureForm", "Norms per layer"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "1 for one shared pre-norm (GPT-J), 2 before attention and MLP, 4 with Gemma's post-norms."),
+        Field("norms.per_layer", QT_TRANSLATE_NOOP("Arch", "Norms per layer"), QT_TRANSLATE_NOOP(
+            "Arch", "1 for one shared pre-norm (GPT-J), 2 before attention and MLP, 4 with Gemma's post-norms."),
             minimum=0, limit="num_layers"),
-        Field("norms.final", QT_TRANSLATE_NOOP("ArchitectureForm", "Final norm"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "A norm after the last layer, before the output head."), "bool"),
-        Field("norms.bias", QT_TRANSLATE_NOOP("ArchitectureForm", "Norm bias"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "Whether norms carry a bias: automatic means LayerNorm does and RMSNorm does not."), "tristate"),
+        Field("norms.final", QT_TRANSLATE_NOOP("Arch", "Final norm"), QT_TRANSLATE_NOOP(
+            "Arch", "A norm after the last layer, before the output head."), "bool"),
+        Field("norms.bias", QT_TRANSLATE_NOOP("Arch", "Norm bias"), QT_TRANSLATE_NOOP(
+            "Arch", "Whether norms carry a bias: automatic means LayerNorm does and RMSNorm does not."), "tristate"),
     )),
-    (QT_TRANSLATE_NOOP("ArchitectureForm", "Context"), (
-        Field("model.max_context", QT_TRANSLATE_NOOP("ArchitectureForm", "Maximum context"), QT_TRANSLATE_NOOP(
-            "ArchitectureForm", "The longest context the model was trained or extended for, in tokens. config.json: "
+    (QT_TRANSLATE_NOOP("Arch", "Context"), (
+        Field("model.max_context", QT_TRANSLATE_NOOP("Arch", "Maximum context"), QT_TRANSLATE_NOOP(
+            "Arch", "The longest context the model was trained or extended for, in tokens. config.json: "
                  "max_position_embeddings."), limit="context"),
     )),
 )
@@ -309,8 +314,8 @@ class ArchitectureForm(QtWidgets.QWidget):
         if f.kind in ("choice", "tristate"):
             w = QtWidgets.QComboBox()
             choices = f.choices if f.kind == "choice" else (
-                (None, QT_TRANSLATE_NOOP("ArchitectureForm", "automatic")), (True, QT_TRANSLATE_NOOP("ArchitectureForm", "yes")),
-                (False, QT_TRANSLATE_NOOP("ArchitectureForm", "no")))
+                (None, QT_TRANSLATE_NOOP("Arch", "automatic")), (True, QT_TRANSLATE_NOOP("Arch", "yes")),
+                (False, QT_TRANSLATE_NOOP("Arch", "no")))
             for value, label in choices:
                 w.addItem(translate(CTX, label), value)
             w.currentIndexChanged.connect(self._on_field_edited)

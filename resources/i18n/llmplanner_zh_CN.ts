@@ -32,7 +32,7 @@
     </message>
 </context>
 <context>
-    <name>ArchitectureForm</name>
+    <name>Arch</name>
     <message>
         <source>Dimensions</source>
         <translation>维度</translation>
@@ -518,10 +518,6 @@
         <translation>模型训练或扩展所支持的最长上下文，单位为 token。config.json：max_position_embeddings。</translation>
     </message>
     <message>
-        <source>{0}:</source>
-        <translation>{0}：</translation>
-    </message>
-    <message>
         <source>automatic</source>
         <translation>自动</translation>
     </message>
@@ -532,6 +528,17 @@
     <message>
         <source>no</source>
         <translation>否</translation>
+    </message>
+</context>
+<context>
+    <name>ArchitectureForm</name>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>{0}:</source>
+        <translation>{0}：</translation>
     </message>
     <message>
         <source>all layers</source>
