@@ -187,3 +187,30 @@ def test_choosing_mla_fills_in_deepseek_v3_ranks(qtbot, window):  # noqa: F811
                 + (512 + 64) * h + heads * (128 + 128) * 512  # kv down with the rotary key, kv up
                 + h * heads * 128)  # output
     assert per_layer == expected  # DeepSeek-V2 paper §2.1 shapes, arXiv:2405.04434
+
+
+def test_the_comparison_includes_memory_at_the_plan_settings(qtbot, window):  # noqa: F811
+    from llmplanner.core.estimate import run_estimate
+    from llmplanner.core.plan import estimate_request
+
+    tab = arch_tab(window)
+    window.controller.set_plan(window.controller.plan.replace(compare=ModelSource.preset("Mistral-7B-v0.1")))
+    wait_results(qtbot, tab)
+    plan = window.controller.plan
+    mistral = find_preset("Mistral-7B-v0.1").architecture()
+    expected = run_estimate(estimate_request(plan, mistral, mode="inference")).memory
+    assert tab.result.compare.memory.total_bytes == expected.total_bytes
+    assert expected.context == 4096  # the plan's context (Mistral allows 32k)
+    rows = {tab.compare.table.item(r, 0).text(): tab.compare.table.item(r, 2).text()
+            for r in range(tab.compare.table.rowCount())}
+    assert any(k.startswith("Memory: llama.cpp, q4_k_m, KV cache f16, 4,096 tokens") for k in rows)
+    assert rows["  KV cache"] == "512.00 MiB"  # 32 layers × 4,096 × 2 × 8 heads × 128 × 2 bytes
+
+
+def test_a_runtime_that_needs_a_gpu_explains_instead_of_failing(qtbot, window):  # noqa: F811
+    tab = arch_tab(window)
+    window.controller.set_plan(window.controller.plan.replace(
+        runtime="vllm", weight_format="bf16", compare=ModelSource.preset("GPT-2")))
+    wait_results(qtbot, tab)
+    assert tab.result.compare.memory is None and "GPU" in tab.result.compare.memory_error
+    assert tab.result.main.params.total == 8_030_261_248

@@ -545,3 +545,22 @@ def resolve_model(source: ModelSource):
     if source.kind == "custom":
         return LoadedModel(source.architecture, "custom", source.value, notes=source.architecture.notes)
     return load_model(source.kind, source.value)
+
+
+def estimate_request(plan: Plan, arch: Architecture, *, mode: str | None = None):
+    """The engines' ``EstimateRequest`` for ``arch`` at the plan's settings (``llmplanner.core.estimate``).
+
+    The context is the plan's, capped at the model's maximum. Hardware picked from the catalogue becomes
+    the engines' ``HardwareChoice`` (one GPU model: the first pick, with its count); ``detected`` hardware
+    is left to the detection layer and gives no devices here.
+    """
+    from .estimate import EstimateRequest
+    from .estimate import HardwareChoice as EngineHardware
+
+    hw = EngineHardware(ram_bytes=plan.hardware.ram_bytes)
+    if plan.hardware.source == "catalogue" and plan.hardware.gpus:
+        first = plan.hardware.gpus[0]
+        hw = EngineHardware(gpu=first.name, gpu_count=first.count, ram_bytes=plan.hardware.ram_bytes)
+    return EstimateRequest(arch=arch, runtime=plan.runtime, weight_format=plan.weight_format,
+                           kv_format=plan.kv_format, context=min(plan.context, arch.max_context), batch=plan.batch,
+                           mode=mode or plan.mode, hardware=hw)

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from ..core.architecture import Architecture
 from ..core.flops import flops_per_token
 from ..core.params import count_params
-from ..core.plan import ModelSource
+from ..core.errors import PlannerError
+from ..core.estimate import run_estimate
+from ..core.plan import ModelSource, Plan, estimate_request
 from ..core.report import ReportSection, ReportTable
 from ..core.tensors import COMPONENTS
 from . import format as fmt
@@ -23,7 +25,7 @@ from .layer_table import COLUMNS, LayerTable, column_title, layer_rows
 from .qt import QtCore, QtWidgets, Slot, translate
 from .scaling_panel import ScalingPanel
 from .tabs import PlanTab
-from .widgets import ContextSlider, SummaryCard, warning_color
+from .widgets import ContextSlider, SummaryCard, compact_rows, warning_color
 
 
 @dataclass(frozen=True)
@@ -33,16 +35,26 @@ class ArchitectureResult:
     requested_context: int
 
 
-def figures(label: str, arch: Architecture, context: int) -> ModelFigures:
+def figures(label: str, arch: Architecture, context: int, plan: Plan | None = None) -> ModelFigures:
+    """Counts and FLOPs; with a plan, also the inference memory at its settings (``core.estimate``)."""
     ctx = min(context, arch.max_context)
-    return ModelFigures(label, arch, count_params(arch), flops_per_token(arch, ctx), ctx)
+    memory, error = None, None
+    if plan is not None:
+        try:
+            memory = run_estimate(estimate_request(plan, arch, mode="inference")).memory
+        except PlannerError as e:
+            error = str(e)
+    return ModelFigures(label, arch, count_params(arch), flops_per_token(arch, ctx), ctx, memory, error)
 
 
 def compute_architecture(label: str, arch: Architecture, context: int, compare_label: str | None = None,
-                         compare_arch: Architecture | None = None) -> ArchitectureResult:
-    """Worker function: counts and FLOPs for the plan's model and the pinned one."""
-    other = figures(compare_label, compare_arch, context) if compare_arch is not None else None
-    return ArchitectureResult(figures(label, arch, context), other, context)
+                         compare_arch: Architecture | None = None, plan: Plan | None = None) -> ArchitectureResult:
+    """Worker function: counts and FLOPs for the plan's model and the pinned one, and when one is pinned,
+    both models' memory at the plan's settings."""
+    if compare_arch is None:
+        return ArchitectureResult(figures(label, arch, context), None, context)
+    return ArchitectureResult(figures(label, arch, context, plan), figures(compare_label, compare_arch, context, plan),
+                              context)
 
 
 def edited_source(source: ModelSource, arch: Architecture) -> ModelSource:
@@ -125,6 +137,7 @@ class ArchitectureTab(PlanTab):
         self.breakdown_table.setHorizontalHeaderLabels(
             [self.tr("Component"), self.tr("Parameters"), self.tr("Share"), self.tr("Active per token")])
         self.breakdown_table.verticalHeader().setVisible(False)
+        compact_rows(self.breakdown_table)
         self.breakdown_table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.breakdown_table.horizontalHeader().setSectionResizeMode(
             QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
@@ -200,7 +213,7 @@ class ArchitectureTab(PlanTab):
         other = state.compare
         return (state.model.architecture.name, state.model.architecture, state.plan.context,
                 None if other is None else other.architecture.name,
-                None if other is None else other.architecture)
+                None if other is None else other.architecture, state.plan)
 
     def compute_now(self) -> None:
         if self.state is not None:

@@ -11,6 +11,7 @@ from ..core.presets import all_presets
 from ..core.report import ReportTable
 from . import format as fmt
 from .qt import QtCore, QtWidgets, Signal, Slot, translate
+from .widgets import compact_rows
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class ModelFigures:
     flops: FlopsPerToken
     context: int
     """The context the FLOPs are for (the plan's, capped at the model's maximum)."""
+    memory: object | None = None
+    """Inference memory at the plan's runtime, formats, context and batch (``MemoryEstimate``)."""
+    memory_error: str | None = None
 
 
 def component_title(key: str) -> str:
@@ -71,6 +75,27 @@ def comparison_rows(a: ModelFigures, b: ModelFigures) -> list[tuple[str, str, st
          translate("Compare", "{0} at {1}").format(fmt.flops(b.flops.total), fmt.exact(b.context)),
          ratio(a.flops.total, b.flops.total)),
     ]
+    if a.memory is not None or b.memory is not None:
+        def mem(f: ModelFigures, attr: str) -> str:
+            return fmt.memory(getattr(f.memory, attr)) if f.memory is not None else "–"
+
+        def mem_ratio(attr: str) -> str:
+            if a.memory is None or b.memory is None:
+                return ""
+            return ratio(getattr(a.memory, attr), getattr(b.memory, attr))
+
+        m = a.memory or b.memory
+        rows.append((translate("Compare", "Memory: {0}, {1}, KV cache {2}, {3} tokens × {4}").format(
+            m.runtime, m.weight_format, m.kv_format, fmt.exact(m.context), m.batch), mem(a, "total_bytes"),
+            mem(b, "total_bytes"), mem_ratio("total_bytes")))
+        for attr, title in (("weights_bytes", translate("Compare", "Weights")),
+                            ("kv_cache_bytes", translate("Compare", "KV cache")),
+                            ("activations_bytes", translate("Compare", "Activations")),
+                            ("overhead_bytes", translate("Compare", "Overhead"))):
+            rows.append(("  " + title, mem(a, attr), mem(b, attr), mem_ratio(attr)))
+    for f in (a, b):
+        if f.memory_error:
+            rows.append((translate("Compare", "Memory of {0}").format(f.label), f.memory_error, "", ""))
     return rows
 
 
@@ -108,6 +133,7 @@ class ComparePanel(QtWidgets.QWidget):
         self.table = QtWidgets.QTableWidget(0, 4)
         self.table.setObjectName("compare_table")
         self.table.verticalHeader().setVisible(False)
+        compact_rows(self.table)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()

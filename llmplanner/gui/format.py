@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from ..core.units import format_bytes
 from .qt import QtCore, translate
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -67,9 +68,9 @@ def flops(x: float) -> str:
     return f"{x:.0f} FLOP"
 
 
-def gib(n_bytes: float) -> str:
-    """Bytes in GiB (2³⁰ bytes), the unit operating systems and nvidia-smi show."""
-    return f"{n_bytes / 2**30:.2f} GiB"
+def memory(n_bytes: float) -> str:
+    """Bytes in binary units (GiB = 2³⁰ bytes, MiB …), as operating systems and nvidia-smi show them."""
+    return format_bytes(n_bytes)
 
 
 def percent(part: float, whole: float) -> str:

@@ -5,6 +5,7 @@ from ..core.architecture import Architecture
 from ..core.params import ParamCount
 from . import format as fmt
 from .qt import QtCore, QtWidgets, translate
+from .widgets import compact_rows
 
 COLUMNS = ("layer", "attention", "mlp", "experts", "norms", "total", "kind")
 
@@ -84,6 +85,7 @@ class LayerTable(QtWidgets.QTableView):
         self.table_model = LayerTableModel(self)
         self.setModel(self.table_model)
         self.verticalHeader().setVisible(False)
+        compact_rows(self)
         self.setAlternatingRowColors(True)
         self.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.horizontalHeader()

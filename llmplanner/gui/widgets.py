@@ -27,6 +27,12 @@ def warning_color() -> QtGui.QColor:
     return QtGui.QColor("#ffd180" if is_dark() else "#8a5300")
 
 
+def compact_rows(table: QtWidgets.QTableView) -> None:
+    """Rows one line of text high (the styles' default leaves a blank line's worth in each)."""
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    table.verticalHeader().setMinimumSectionSize(table.fontMetrics().height() + 4)
+
+
 def context_stops(maximum: int) -> list[int]:
     """Slider positions: 2ᵏ and 1.5·2ᵏ from 512 up to ``maximum`` (which is always the last stop)."""
     stops, k = [], 9

@@ -733,6 +733,30 @@
         <source>{0} at {1}</source>
         <translation>{1} 时 {0}</translation>
     </message>
+    <message>
+        <source>Memory: {0}, {1}, KV cache {2}, {3} tokens × {4}</source>
+        <translation>内存：{0}，{1}，KV 缓存 {2}，{3} 个 token × {4}</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>KV cache</source>
+        <translation>KV 缓存</translation>
+    </message>
+    <message>
+        <source>Activations</source>
+        <translation>激活</translation>
+    </message>
+    <message>
+        <source>Overhead</source>
+        <translation>额外开销</translation>
+    </message>
+    <message>
+        <source>Memory of {0}</source>
+        <translation>{0} 的内存</translation>
+    </message>
 </context>
 <context>
     <name>ComparePanel</name>

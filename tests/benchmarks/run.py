@@ -6,7 +6,8 @@
 Figures owned by the app shell: ``startup_ratio`` (``--smoke-test`` wall time ÷ a bare PySide6 + pyqtgraph
 window with four plot tabs, median of alternating pairs), ``drag_max_stall_ms`` (longest gap between 10 ms
 timer ticks on the GUI thread while the context slider is dragged across its range and back) and
-``idle_rss_mb``. Engines add their figures to ``FIGURES``.
+``idle_rss_mb``. Each entry of ``FIGURES`` is a function of ``quick`` returning a dict of figures: add
+the engines' figures there.
 """
 from __future__ import annotations
 
@@ -19,11 +20,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.figures import drag_stall, idle_rss, startup_ratio  # noqa: E402
 
 
+FIGURES = [
+    lambda quick: startup_ratio(2 if quick else 5),
+    lambda quick: drag_stall(),
+    lambda quick: idle_rss(),
+]
+
+
 def figures(quick: bool) -> dict:
     out = {}
-    out.update(startup_ratio(2 if quick else 5))
-    out.update(drag_stall())
-    out.update(idle_rss())
+    for measure in FIGURES:
+        out.update(measure(quick))
     return out
 
 
