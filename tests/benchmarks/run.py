@@ -16,7 +16,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the package from this checkout
 
+from benchmarks.engine_figures import detect_stall, estimate_ms, sweep_ms  # noqa: E402
 from benchmarks.figures import drag_stall, idle_rss, startup_ratio  # noqa: E402
 
 
@@ -24,6 +26,9 @@ FIGURES = [
     lambda quick: startup_ratio(2 if quick else 5),
     lambda quick: drag_stall(),
     lambda quick: idle_rss(),
+    estimate_ms,
+    sweep_ms,
+    detect_stall,
 ]
 
 
