@@ -43,6 +43,18 @@ class Candidates:
         ids = np.flatnonzero(finite).astype(np.int64)
         return cls(ids, np.asarray(logits[ids], dtype=DTYPE), logits.size, False)
 
+    @classmethod
+    def start(cls, dist) -> "Candidates":
+        """The whole vocabulary of a ``Distribution``, cached on it with its softmax: when only the
+        settings change (a slider moves) the chain starts without touching the full vocabulary again."""
+        cached = dist.__dict__.get("_start_candidates")
+        if cached is None:
+            cached = cls.full(dist.logits)
+            if cached.size == dist.size:
+                cached.__dict__["probs"] = dist.probs
+            dist.__dict__["_start_candidates"] = cached
+        return cached
+
     @property
     def size(self) -> int:
         return int(self.ids.size)

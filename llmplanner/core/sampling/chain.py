@@ -47,7 +47,7 @@ class StageResult:
     source: str
     params: Mapping[str, object]
     ids: np.ndarray                 # surviving token ids
-    kept_probs: np.ndarray          # their probabilities, summing to 1
+    kept_probs: np.ndarray          # their probabilities, summing to 1 (float32, float64 after a mixture)
     kept_logits: np.ndarray | None  # their logits (None after a random stage mixed outcomes)
     vocab_size: int
     thresholds: Mapping[str, float]
@@ -145,7 +145,7 @@ def _result(stage: Stage | None, branches, thresholds, note, vocab_size) -> Stag
     label = stage.label if stage else "raw distribution"
     if len(branches) == 1:
         c = branches[0][1]
-        ids, probs, logits = c.ids, c.probs.astype(np.float64), c.logits
+        ids, probs, logits = c.ids, c.probs, c.logits
     else:
         all_ids = np.concatenate([c.ids for _, c in branches])
         weights = np.concatenate([w * c.probs.astype(np.float64) for w, c in branches])
@@ -164,14 +164,18 @@ def run_stages(distribution: Distribution, stages: list[Stage], capture: str | N
     """
     n = distribution.size
     captured = None
-    branches: list[tuple[float, Candidates]] = [(1.0, Candidates.full(distribution.logits))]
+    branches: list[tuple[float, Candidates]] = [(1.0, Candidates.start(distribution))]
     results = [_result(None, branches, {}, "", n)]
+    results[0].__dict__["entropy_bits"] = distribution.entropy_bits  # cached on the distribution
     for stage in stages:
         if not stage.active or stage.apply is None:
             prev = results[-1]
-            results.append(StageResult(stage.key, stage.label, False, stage.note, stage.source,
-                                       dict(stage.params), prev.ids, prev.kept_probs, prev.kept_logits, n, {},
-                                       prev.branches))
+            same = StageResult(stage.key, stage.label, False, stage.note, stage.source, dict(stage.params),
+                               prev.ids, prev.kept_probs, prev.kept_logits, n, {}, prev.branches)
+            for name in ("probs", "logits", "kept", "kept_count", "entropy_bits"):
+                if name in prev.__dict__:  # share what the previous stage already computed
+                    same.__dict__[name] = prev.__dict__[name]
+            results.append(same)
             continue
         if stage.key == capture and len(branches) == 1:
             captured = branches[0][1]

@@ -33,13 +33,19 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 
 def entropy_bits(probs: np.ndarray) -> float:
-    """Shannon entropy in bits, summed in float64 over the tokens with non-zero probability."""
-    p = np.asarray(probs, dtype=np.float64)
+    """Shannon entropy in bits of a distribution (renormalised), over the tokens with non-zero probability.
+
+    The logarithms are taken in the array's own precision and summed in float64.
+    """
+    p = np.asarray(probs)
+    if p.dtype not in (np.float32, np.float64):
+        p = p.astype(np.float64)
     p = p[p > 0]
     if p.size == 0:
         return 0.0
-    p = p / p.sum()
-    return float(-(p * np.log2(p)).sum())
+    total = p.sum(dtype=np.float64)
+    h = -(p * np.log2(p)).sum(dtype=np.float64) / total + np.log2(total)
+    return float(max(h, 0.0))
 
 
 def perplexity(bits: float) -> float:
