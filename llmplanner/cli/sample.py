@@ -195,7 +195,7 @@ def run(args) -> int:
     print()
     raw, final = result.stages[0].probs, result.probs
     order = result.stages[0].top(min(dist.size, 40))
-    print(table([(dist.tokens[i], f"{raw[i]:.6f}", f"{final[i]:.6f}") for i in order], ("token", "raw", "final")))
+    print(table([(dist.label(i), f"{raw[i]:.6f}", f"{final[i]:.6f}") for i in order], ("token", "raw", "final")))
     for note in result.notes:
         print(f"note: {note}")
     if draws is not None:

@@ -7,8 +7,9 @@ vocabulary cheap: after a top-k of 40 every later stage works on 40 entries.
 
 Ties. Where an engine leaves the order of equal logits unspecified (``std::partial_sort`` / ``std::sort`` in
 llama.cpp, ``torch.sort`` / ``torch.topk`` in transformers and vLLM, none of which is stable), we break ties
-by the lower token id first, always. So "the first of the tied tokens" means the lowest id, a top-k cut
-through a tie keeps the lowest ids, and a cumulative (top-p) cut through a tie keeps the lowest ids.
+by the lower token id first: "the first of the tied tokens" is the lowest id, and a top-k or top-p cut
+through a tie keeps the lowest ids. (The engines themselves may pick any of the tied tokens, and torch's
+choice even changes with the tensor's size.)
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from .distribution import DTYPE, softmax
 
 #: The first block a progressive partial sort looks at, and how much it grows when that is not enough.
 FIRST_BLOCK = 256
-GROWTH = 8
+GROWTH = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,10 +108,24 @@ def _is_identity(ids: np.ndarray) -> bool:
 
 
 def descending_order(values: np.ndarray, *keys: np.ndarray) -> np.ndarray:
-    """Positions sorted by value, largest first; ties by the smaller ``keys`` in turn, then by position."""
-    if not keys:
-        return np.argsort(-values, kind="stable")
-    return np.lexsort((*reversed(keys), -values.astype(np.float64)))
+    """Positions sorted by value, largest first; ties by the smaller ``keys`` in turn, then by position.
+
+    A plain (unstable, fast) sort, then only the runs of equal values are put in key order.
+    """
+    order = np.argsort(-values)
+    sv = values[order]
+    same = sv[1:] == sv[:-1]
+    if not same.any():
+        return order
+    in_tie = np.zeros(order.size, dtype=bool)
+    in_tie[1:] |= same
+    in_tie[:-1] |= same
+    run = np.concatenate(([0], np.cumsum(~same)))
+    at = np.flatnonzero(in_tie)
+    sub = order[at]
+    # np.lexsort: the last key is the primary one; runs first, then the keys in turn, then position
+    order[at] = sub[np.lexsort((sub, *(k[sub] for k in reversed(keys)), run[at]))]
+    return order
 
 
 def top_positions(values: np.ndarray, k: int, *keys: np.ndarray) -> np.ndarray:
@@ -130,13 +145,13 @@ def top_positions(values: np.ndarray, k: int, *keys: np.ndarray) -> np.ndarray:
     tied = np.flatnonzero(values == threshold)
     if keys and tied.size > k - above.size:
         tied = tied[np.lexsort(tuple(key[tied] for key in reversed(keys)))]
-    chosen = np.concatenate([above, tied[: k - above.size]])
-    sub = tuple(key[chosen] for key in reversed(keys)) if keys else (chosen,)
-    return chosen[np.lexsort((*sub, -values[chosen].astype(np.float64)))]
+    chosen = np.sort(np.concatenate([above, tied[: k - above.size]]))
+    sub_keys = tuple(key[chosen] for key in keys)
+    return chosen[descending_order(values[chosen], *sub_keys)]
 
 
 def growing_prefixes(values: np.ndarray, *keys: np.ndarray):
-    """Yield descending-order prefixes of growing length (256, 2048, ...) up to the whole array.
+    """Yield descending-order prefixes of growing length (256, 1024, 4096, ...) up to the whole array.
 
     Samplers that walk the sorted list until a running sum reaches a target (top-p, typical-p) stop at the
     first prefix long enough, so a 256k vocabulary is rarely sorted in full.

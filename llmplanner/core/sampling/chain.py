@@ -75,15 +75,16 @@ class StageResult:
 
     @cached_property
     def kept(self) -> np.ndarray:
-        """True for the tokens that survive this stage."""
+        """True for the tokens that survive this stage (still candidates; a float32 probability may have
+        underflowed to 0 for a token far below the top, as in the engine)."""
         mask = np.zeros(self.vocab_size, dtype=bool)
-        mask[self.ids[self.kept_probs > 0]] = True
+        mask[self.ids] = True
         mask.setflags(write=False)
         return mask
 
-    @cached_property
+    @property
     def kept_count(self) -> int:
-        return int((self.kept_probs > 0).sum())
+        return int(self.ids.size)
 
     @cached_property
     def entropy_bits(self) -> float:
@@ -172,7 +173,7 @@ def run_stages(distribution: Distribution, stages: list[Stage], capture: str | N
             prev = results[-1]
             same = StageResult(stage.key, stage.label, False, stage.note, stage.source, dict(stage.params),
                                prev.ids, prev.kept_probs, prev.kept_logits, n, {}, prev.branches)
-            for name in ("probs", "logits", "kept", "kept_count", "entropy_bits"):
+            for name in ("probs", "logits", "kept", "entropy_bits"):
                 if name in prev.__dict__:  # share what the previous stage already computed
                     same.__dict__[name] = prev.__dict__[name]
             results.append(same)

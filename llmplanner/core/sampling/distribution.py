@@ -62,7 +62,7 @@ class Distribution:
     """
 
     logits: np.ndarray
-    tokens: tuple[str, ...] = ()
+    tokens: tuple[str, ...] = ()  # labels by token id; empty: unlabelled (see ``label``)
     other_mass: float = 0.0
     source: str = ""
     chosen: str | None = None  # the continuation the engine actually produced, when fetched
@@ -80,8 +80,10 @@ class Distribution:
             raise PlannerError("every logit is -inf: no token can be drawn", field="logits")
         arr.setflags(write=False)
         object.__setattr__(self, "logits", arr)
-        tokens = tuple(str(t) for t in self.tokens) if self.tokens else tuple(f"#{i}" for i in range(arr.size))
-        if len(tokens) != arr.size:
+        tokens = self.tokens
+        if not isinstance(tokens, tuple) or (tokens and not isinstance(tokens[0], str)):
+            tokens = tuple(str(t) for t in tokens)
+        if tokens and len(tokens) != arr.size:
             raise PlannerError(f"{len(tokens)} token labels for {arr.size} logits", field="tokens")
         object.__setattr__(self, "tokens", tokens)
         other = float(self.other_mass)
@@ -133,4 +135,10 @@ class Distribution:
         return entropy_bits(self.probs)
 
     def label(self, token_id: int) -> str:
-        return self.tokens[token_id]
+        """The token's text, or ``#id`` when the distribution has no labels."""
+        return self.tokens[token_id] if self.tokens else f"#{token_id}"
+
+    @cached_property
+    def labels(self) -> tuple[str, ...]:
+        """Every token's label (``#id`` for unlabelled distributions)."""
+        return self.tokens or tuple(f"#{i}" for i in range(self.size))

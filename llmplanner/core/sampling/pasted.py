@@ -98,7 +98,7 @@ def format_token_values(dist: Distribution, kind: str = "prob", limit: int | Non
     """The inverse of ``parse_token_values`` (tokens quoted as JSON strings when they need it)."""
     values = dist.listed_probs if kind == "prob" else dist.logits
     lines = []
-    for i, tok in enumerate(dist.tokens[:limit]):
+    for i, tok in enumerate(dist.labels[:limit]):
         shown = json.dumps(tok, ensure_ascii=False) if (tok != tok.strip() or any(c in tok for c in ':=\t"\'#')
                                                         or not tok) else tok
         lines.append(f"{shown}: {float(values[i]):.9g}")

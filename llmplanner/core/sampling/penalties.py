@@ -92,26 +92,59 @@ def logit_bias(c: Candidates, bias: Sequence[tuple[int, float]]) -> Step:
 
 # --- DRY ----------------------------------------------------------------------------------------------------
 
-def dry_breaker_ids(labels: Sequence[str], breakers: Sequence[str]) -> frozenset[int]:
-    """Tokens that are single-token sequence breakers: their text contains a breaker string.
+class BreakerTokens:
+    """Which tokens are single-token sequence breakers: their text contains a breaker string.
 
     llama.cpp ``get_overlapping_token_sequences`` makes every token containing the breaker a breaker head
     with an empty tail; tokens that only overlap the breaker's start get a tokenised tail, which needs the
     model's tokenizer and is not modelled (for single-character breakers such as the defaults
-    ``"\\n" ":" "\\"" "*"`` there is no such overlap, so the set is exact).
+    ``"\\n" ":" "\\"" "*"`` there is no such overlap, so the set is exact). Looked up per token on demand:
+    DRY only ever asks about the tokens of its window and the tokens it would penalise.
     """
-    if not breakers:
-        return frozenset()
-    return frozenset(i for i, text in enumerate(labels) if any(b and b in text for b in breakers))
+
+    def __init__(self, labels: Sequence[str], breakers: Sequence[str]):
+        self.labels = labels
+        self.breakers = tuple(b for b in breakers if b)
+        self._cache: dict[int, bool] = {}
+
+    def __contains__(self, token: int) -> bool:
+        hit = self._cache.get(token)
+        if hit is None:
+            text = self.labels[token] if 0 <= token < len(self.labels) else None
+            hit = text is not None and any(b in text for b in self.breakers)
+            self._cache[token] = hit
+        return hit
 
 
-def dry_repeat_lengths(context: Sequence[int], allowed_length: int, breakers: frozenset[int]) -> dict[int, int]:
+def dry_breaker_ids(labels: Sequence[str], breakers: Sequence[str]) -> BreakerTokens:
+    return BreakerTokens(labels, breakers)
+
+
+def z_array(seq: Sequence[int]) -> list[int]:
+    """z[k] = length of the longest common prefix of ``seq`` and ``seq[k:]`` (Gusfield's Z-algorithm,
+    linear time; z[0] = len(seq))."""
+    n = len(seq)
+    z = [0] * n
+    if n:
+        z[0] = n
+    left = right = 0
+    for k in range(1, n):
+        if k < right:
+            z[k] = min(right - k, z[k - left])
+        while k + z[k] < n and seq[z[k]] == seq[k + z[k]]:
+            z[k] += 1
+        if k + z[k] > right:
+            left, right = k, k + z[k]
+    return z
+
+
+def dry_repeat_lengths(context: Sequence[int], allowed_length: int, breakers) -> dict[int, int]:
     """For each token that would extend a repetition of the context's end, the longest such repetition.
 
     The semantics of llama.cpp ``llama_sampler_dry_apply`` steps 1-3 (Koboldcpp's DRY, by pi6am): the
-    repetition length is capped at the distance back to the latest sequence breaker; a match ending
-    ``k`` tokens back of length ``n >= allowed_length`` makes the token that followed it a candidate with
-    length ``n``. (llama.cpp uses a Z-algorithm; a direct scan gives the same lengths.)
+    repetition length is capped at the distance back to the latest sequence breaker; a match of length
+    ``n >= allowed_length`` ending ``k`` tokens back makes the token that followed it a candidate with
+    length ``n``. Like llama.cpp we read the context backwards and use a Z-algorithm.
     """
     n = len(context)
     rev = list(reversed(context))  # rev[i] = the token i places back from the end
@@ -122,12 +155,10 @@ def dry_repeat_lengths(context: Sequence[int], allowed_length: int, breakers: fr
             break
     if rep_limit < allowed_length:
         return {}
+    z = z_array(rev)
     best: dict[int, int] = {}
     for k in range(1, n):
-        m = 0
-        while m + k < n and rev[m] == rev[m + k]:
-            m += 1
-        m = min(m, rep_limit)
+        m = min(z[k], rep_limit)
         if m >= allowed_length:
             follower = rev[k - 1]
             if best.get(follower, -1) < m:
@@ -136,24 +167,18 @@ def dry_repeat_lengths(context: Sequence[int], allowed_length: int, breakers: fr
 
 
 def dry(c: Candidates, context: Sequence[int], multiplier: float, base: float, allowed_length: int,
-        breakers: frozenset[int]) -> Step:
+        breakers) -> Step:
     """llama.cpp DRY step 4: ``logit -= multiplier * base ** (length - allowed_length)`` for each token
     that would extend a repetition, except single-token breakers; the exponent is capped so that the power
     stays below FLT_MAX (``88.7228391 / ln(base)``).
     """
-    lengths = dry_repeat_lengths(context, allowed_length, breakers)
+    lengths = {t: n for t, n in dry_repeat_lengths(context, allowed_length, breakers).items() if t not in breakers}
     max_exponent = int(88.7228391 / math.log(base)) if base > 1.000001 else 0
     logits = c.logits.copy()
-    hits = 0
-    for token, length in lengths.items():
-        if token in breakers:
-            continue
-        pos, _ = c.positions_of(np.array([token]))
-        if not pos.size:
-            continue
-        exp = length - allowed_length
-        if max_exponent > 0 and exp > max_exponent:
-            exp = max_exponent
-        logits[pos] = logits[pos] - F(F(multiplier) * F(base) ** F(exp))
-        hits += 1
-    return Step.of(c.with_logits(logits), note=f"{hits} token(s) would extend a repetition")
+    tokens = np.fromiter(lengths, dtype=np.int64, count=len(lengths))
+    pos, which = c.positions_of(tokens)
+    exps = np.array([lengths[t] for t in tokens[which]], dtype=np.int64) - allowed_length
+    if max_exponent > 0:
+        exps = np.minimum(exps, max_exponent)
+    logits[pos] = logits[pos] - (F(multiplier) * np.power(F(base), exps.astype(F))).astype(F)
+    return Step.of(c.with_logits(logits), note=f"{pos.size} token(s) would extend a repetition")

@@ -51,21 +51,39 @@ def top_k_keep_ties(c: Candidates, k: int) -> Step:
 
 
 # --- top-p (nucleus) --------------------------------------------------------------------------------------
+#
+# The engines sort the candidates and walk the running sum. Only the sorted *values* matter for where the walk
+# stops, and numpy sorts float32 values far faster than it sorts indices, so we sort the probabilities, find
+# the cut, and then pick the tokens above the cut (ties at the cut by logit, then by the engine's id rule).
+
+def _descending_probs(c: Candidates) -> np.ndarray:
+    return np.sort(c.probs)[::-1]
+
+
+def _most_probable(c: Candidates, k: int, sorted_probs: np.ndarray) -> Candidates:
+    """The k most probable candidates (in their current order); ties at the cut: higher logit, lower id."""
+    if k >= c.size:
+        return c
+    cut = sorted_probs[k - 1]
+    above = np.flatnonzero(c.probs > cut)
+    tied = np.flatnonzero(c.probs == cut)
+    need = k - above.size
+    if need < tied.size:
+        tied = tied[np.lexsort((c.ids[tied], -c.logits[tied].astype(np.float64)))]
+    return c.take(np.sort(np.concatenate([above, tied[:need]])), sorted=False)
+
 
 def top_p_inclusive(c: Candidates, p: float, min_keep: int = 0) -> Step:
     """Keep the shortest prefix whose running sum reaches ``p`` (``cum_sum >= p``) and has min_keep tokens.
 
     llama.cpp ``llama_sampler_top_p_apply`` (src/llama-sampling.cpp). p <= 0 keeps one token.
     """
-    probs = c.probs
-    pf = F(p)
-    for order in growing_prefixes(c.logits, c.ids):
-        cum = np.cumsum(probs[order], dtype=F)
-        count = np.arange(1, order.size + 1)
-        hit = np.flatnonzero((cum >= pf) & (count >= min_keep))
-        if hit.size:
-            return Step.of(c.take(order[: hit[0] + 1], sorted=True), {"top_p": float(p)})
-    return Step.of(c.take(order, sorted=True), {"top_p": float(p)})
+    sp = _descending_probs(c)
+    cum = np.cumsum(sp, dtype=F)
+    count = np.arange(1, sp.size + 1)
+    hit = np.flatnonzero((cum >= F(p)) & (count >= min_keep))
+    k = int(hit[0]) + 1 if hit.size else c.size
+    return Step.of(_most_probable(c, k, sp), {"top_p": float(p)})
 
 
 def top_p_tail(c: Candidates, p: float, min_keep: int = 1, *, one_minus_p: float | None = None) -> Step:
@@ -75,18 +93,20 @@ def top_p_tail(c: Candidates, p: float, min_keep: int = 1, *, one_minus_p: float
     ``cumsum <= 1 - top_p`` (``top_p_mask[:, -1] = False`` keeps one). We walk from the top instead and
     form the same tail sum as ``total - (mass above the token)``, so the rule is theirs without a full sort.
     ``one_minus_p`` lets vLLM pass its float32 ``1 - p``.
+
+    Ties at the cut: ``torch.sort`` is not stable, so which of several equal tokens survives depends on the
+    tensor's size and device (on CPU a 4-token tie keeps the higher ids, a 17-token tie an arbitrary one);
+    we keep the lower ids, as everywhere else.
     """
-    probs = c.probs
-    total = probs.sum(dtype=F)
+    sp = _descending_probs(c)
+    total = sp.sum(dtype=F)
     limit = F(1.0 - p) if one_minus_p is None else F(one_minus_p)
-    for order in growing_prefixes(c.logits, c.ids):
-        above = np.concatenate(([F(0)], np.cumsum(probs[order], dtype=F)[:-1]))
-        removed = (total - above) <= limit
-        removed[:min_keep] = False
-        hit = np.flatnonzero(removed)
-        if hit.size:
-            return Step.of(c.take(order[: hit[0]], sorted=True), {"top_p": float(p)})
-    return Step.of(c.take(order, sorted=True), {"top_p": float(p)})
+    above = np.concatenate(([F(0)], np.cumsum(sp, dtype=F)[:-1]))
+    removed = (total - above) <= limit
+    removed[:min_keep] = False
+    hit = np.flatnonzero(removed)
+    k = int(hit[0]) if hit.size else c.size
+    return Step.of(_most_probable(c, k, sp), {"top_p": float(p)})
 
 
 def top_p_strict(c: Candidates, p: float) -> Step:
@@ -95,14 +115,10 @@ def top_p_strict(c: Candidates, p: float) -> Step:
     Ollama's Go sampler ``topP`` (sample/transforms.go, v0.5.13 to v0.29): a sum exactly equal to ``p``
     does not stop, so one more token survives than with llama.cpp's ``>=``.
     """
-    probs = c.probs
-    pf = F(p)
-    for order in growing_prefixes(c.logits, c.ids):
-        cum = np.cumsum(probs[order], dtype=F)
-        hit = np.flatnonzero(cum > pf)
-        if hit.size:
-            return Step.of(c.take(order[: hit[0] + 1], sorted=True), {"top_p": float(p)})
-    return Step.of(c.take(order, sorted=True), {"top_p": float(p)})
+    sp = _descending_probs(c)
+    hit = np.flatnonzero(np.cumsum(sp, dtype=F) > F(p))
+    k = int(hit[0]) + 1 if hit.size else c.size
+    return Step.of(_most_probable(c, k, sp), {"top_p": float(p)})
 
 
 # --- min-p ------------------------------------------------------------------------------------------------

@@ -173,7 +173,7 @@ class LlamaCpp(EngineProfile):
             if len(context) <= allowed:
                 return Stage.off("dry", label, f"only {len(context)} token(s) of context: no repetition to "
                                                "penalise", SAMPLING_C)
-            breakers = dry_breaker_ids(dist.tokens, v["dry_sequence_breakers"] or ())
+            breakers = dry_breaker_ids(dist.tokens or _Unlabelled(dist.size), v["dry_sequence_breakers"] or ())
             return Stage("dry", label, partial(dry, context=context, multiplier=mult, base=base,
                                                allowed_length=allowed, breakers=breakers), source=SAMPLING_C)
         if name == "top_n_sigma":
@@ -243,6 +243,19 @@ class LlamaCpp(EngineProfile):
         out.append(Stage("mirostat", f"Mirostat {'2.0' if version == 2 else 'v1'} (tau {fmt(tau)}, eta {fmt(eta)})",
                          partial(fn, state=state), source=SAMPLING_C, params={"mu": state.mu}))
         return out, state
+
+
+class _Unlabelled:
+    """``#id`` labels without building them all."""
+
+    def __init__(self, size):
+        self.size = size
+
+    def __len__(self):
+        return self.size
+
+    def __getitem__(self, i):
+        return f"#{i}"
 
 
 def _skip_single(fn):
