@@ -43,22 +43,27 @@ class MirostatState:
 
 def v1_k(c: Candidates, state: MirostatState) -> int:
     """How many tokens v1 keeps: Zipf exponent s fitted on the top m tokens, then
-    ``k = (eps * 2**mu / (1 - N**-eps)) ** (1/s)`` with ``eps = s - 1``."""
+    ``k = (eps * 2**mu / (1 - N**-eps)) ** (1/s)`` with ``eps = s - 1``, in float32 like llama.cpp.
+
+    ``std::max(int(k), 1)``: a k that does not fit an int (a flat distribution gives s = 0 and k = inf)
+    converts to INT_MIN on x86-64 (``cvttss2si``), so one token is kept; ARM would saturate to INT_MAX and
+    keep every token. We follow x86-64.
+    """
     if c.size <= 1:
         return 1
     top = c.top(MIROSTAT_M)
     p = _probs_of(c, top)
     m = min(MIROSTAT_M - 1, top.size - 1)
     i = np.arange(m, dtype=np.float64)
-    t = np.log((i + 2) / (i + 1)).astype(F)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        b = np.log(p[:m] / p[1:m + 1], dtype=F)
-    s_hat = float(F((t * b).sum(dtype=F) / (t * t).sum(dtype=F)))
-    eps_hat = s_hat - 1.0
     with np.errstate(all="ignore"):
-        k = (eps_hat * 2.0 ** state.mu / (1.0 - float(state.n_vocab) ** (-eps_hat))) ** (1.0 / s_hat)
-    if not math.isfinite(k):
-        return c.size if k > 0 else 1
+        t = np.log((i + 2) / (i + 1)).astype(F)
+        b = np.log(p[:m] / p[1:m + 1], dtype=F)
+        s_hat = F((t * b).sum(dtype=F) / (t * t).sum(dtype=F))
+        eps_hat = F(s_hat - F(1))
+        k = np.power(F(eps_hat * np.power(F(2), F(state.mu))) / F(F(1) - np.power(F(state.n_vocab), -eps_hat)),
+                     F(1) / s_hat, dtype=F)
+    if not np.isfinite(k) or not -2.0 ** 31 <= float(k) < 2.0 ** 31:
+        return 1
     return max(int(k), 1)
 
 
