@@ -115,7 +115,7 @@ def add_parser(sub) -> None:
     p.add_argument("--engine", default="llama.cpp", metavar="ENGINE",
                    help=f"one of {', '.join(ENGINES)} (default llama.cpp)")
     for flag, dest, typ, help_ in SETTING_FLAGS:
-        p.add_argument(flag, dest=dest, type=typ, default=None, help=help_)
+        p.add_argument(flag, dest=dest, type=typ, default=None, metavar="N" if typ is _whole else "X", help=help_)
     p.add_argument("--history", metavar="IDS", help="token ids before this one, oldest first (penalties, DRY)")
     p.add_argument("--prompt-length", type=non_negative_int, default=0, metavar="N",
                    help="how many of --history are the prompt (vLLM penalises frequency/presence on output only)")

@@ -39,8 +39,7 @@ class Candidates:
         """Every token of the vocabulary, in id order (the engines' starting point)."""
         finite = np.isfinite(logits)
         if finite.all():
-            ids = np.arange(logits.size, dtype=np.int64)
-            return cls(ids, np.asarray(logits, dtype=DTYPE), logits.size, False)
+            return cls(token_ids(logits.size), np.asarray(logits, dtype=DTYPE), logits.size, False)
         ids = np.flatnonzero(finite).astype(np.int64)
         return cls(ids, np.asarray(logits[ids], dtype=DTYPE), logits.size, False)
 
@@ -101,6 +100,18 @@ class Candidates:
         pos = where[token_ids[which]]
         found = pos >= 0
         return pos[found], which[found]
+
+
+_IDS = np.arange(0, dtype=np.int64)
+
+
+def token_ids(n: int) -> np.ndarray:
+    """0 .. n-1 as a read-only view of one shared array (a 256k ``arange`` per chain run is not free)."""
+    global _IDS
+    if _IDS.size < n:
+        _IDS = np.arange(max(n, 2 * _IDS.size), dtype=np.int64)
+        _IDS.setflags(write=False)
+    return _IDS[:n]
 
 
 def _is_identity(ids: np.ndarray) -> bool:

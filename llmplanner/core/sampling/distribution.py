@@ -40,9 +40,12 @@ def entropy_bits(probs: np.ndarray) -> float:
     p = np.asarray(probs)
     if p.dtype not in (np.float32, np.float64):
         p = p.astype(np.float64)
-    p = p[p > 0]
     if p.size == 0:
         return 0.0
+    if not p.min() > 0:
+        p = p[p > 0]
+        if p.size == 0:
+            return 0.0
     total = p.sum(dtype=np.float64)
     h = -(p * np.log2(p)).sum(dtype=np.float64) / total + np.log2(total)
     return float(max(h, 0.0))
