@@ -62,3 +62,11 @@ def test_engine_defaults_are_the_sources_values():
     assert find_preset("Ollama defaults").settings.temperature == 0.8
     assert find_preset("walkthrough").settings.top_k == 36
     assert set(ENGINES) == {"hf", "llama.cpp", "vllm", "ollama", "ollama-go"}
+
+
+def test_do_sample_true_is_every_engines_normal_mode():
+    d = Distribution.from_logits([1.0, 2.0])
+    for e in ENGINES:
+        assert run_chain(d, SamplerSettings(do_sample=True), e).final.kept_count == 2
+    with pytest.raises(SettingError, match="temperature <= 0"):
+        run_chain(d, SamplerSettings(do_sample=False), "llama.cpp")

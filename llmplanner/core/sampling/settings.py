@@ -6,7 +6,7 @@ most common spelling (llama.cpp / OpenAI); each profile maps them to its engine'
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 
 from ..errors import PlannerError
 

@@ -37,7 +37,9 @@ class EngineProfile:
         return frozenset(self.parameters) | CONTEXT_SETTINGS
 
     def unsupported(self, settings: SamplerSettings) -> list[str]:
-        return [k for k in settings.given() if k not in self.supported]
+        """Settings given that this engine lacks (``do_sample=True`` is what every engine does anyway)."""
+        return [k for k, v in settings.given().items()
+                if k not in self.supported and not (k == "do_sample" and v is True)]
 
     def missing_reason(self, setting: str) -> str:
         label = LABELS.get(setting, setting)
