@@ -13,14 +13,15 @@ from ..core.errors import PlannerError
 from .common import ArgumentError
 
 #: Subcommand modules in ``llmplanner.cli``; each defines ``add_parser(subparsers)`` and ``run(args) -> int``.
-COMMANDS = ("estimate", "presets", "sample")
+COMMANDS = ("estimate", "presets", "detect", "check", "formats", "gpus", "sample")
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of printing usage and exiting, so every error is one line."""
 
     def error(self, message):  # noqa: D401 - argparse API
-        raise ArgumentError(f"{self.prog}: {message}")
+        command = self.prog.removeprefix("llmplanner").strip()
+        raise ArgumentError(f"{command}: {message}" if command else message)
 
 
 def build_parser() -> argparse.ArgumentParser:
