@@ -35,8 +35,12 @@ def guess_source_kind(value: str) -> str:
     """What a bare MODEL argument names: an existing path by its kind, anything else a preset."""
     p = Path(value)
     if p.is_dir():
-        has_weights = any(p.glob("*.safetensors")) or (p / "model.safetensors.index.json").exists()
-        return "safetensors" if has_weights else "config"
+        has_weights = any(p.glob("*.safetensors")) or any(p.glob("*.safetensors.index.json"))
+        if has_weights:
+            return "safetensors"
+        if not (p / "config.json").exists() and any(p.glob("*.gguf")):
+            return "gguf"  # the GGUF reader asks for the file by name
+        return "config"
     if p.is_file():
         name = p.name.lower()
         if name.endswith(".gguf"):

@@ -78,9 +78,24 @@ def add_parser(sub) -> None:
     p.set_defaults(run=run)
 
 
+def gguf_file_format(model) -> str | None:
+    """A GGUF's own ``general.file_type`` (Q4_K_M, Q8_0 …) as the weight format, when it names one we know."""
+    from ..core.errors import PlannerError
+    from ..core.formats import get_format
+
+    ft = model.header_info.get("file_type") if model.source_kind == "gguf" else None
+    if not ft:
+        return None
+    try:
+        return get_format(ft["name"]).id
+    except PlannerError:
+        return None
+
+
 def request_from_args(args, model) -> EstimateRequest:
     return EstimateRequest(
-        arch=model.architecture, runtime=args.runtime, weight_format=args.weight_format, kv_format=args.kv_format,
+        arch=model.architecture, runtime=args.runtime, weight_format=args.weight_format or gguf_file_format(model),
+        kv_format=args.kv_format,
         context=args.context, batch=args.batch, mode=getattr(args, "mode", "inference"),
         hardware=HardwareChoice(args.gpu, args.gpu_count, args.vram, args.ram), gpu_layers=args.gpu_layers,
         flash_attention=args.flash_attn, prompt_tokens=getattr(args, "prompt_tokens", None),
@@ -106,6 +121,10 @@ def training_options(args) -> dict:
 
 def model_summary(model) -> dict:
     a = model.architecture
+    if a is None:
+        return {"name": model.source, "family": None, "source": {"kind": model.source_kind, "value": model.source},
+                "layers": None, "hidden_size": None, "attention": None, "heads": None, "kv_heads": None,
+                "head_dim": None, "vocab_size": None, "max_context": None, "moe": None}
     att = a.attention
     return {
         "name": a.name,
@@ -123,7 +142,36 @@ def model_summary(model) -> dict:
     }
 
 
+#: What the report repeats from a weight file's header (per-tensor lists stay in ``LoadedModel.header_info``).
+HEADER_KEYS = ("format", "files", "file_type", "file_bytes", "tensor_bytes", "tensor_count", "dtypes",
+               "ggml_types", "skipped", "architecture_params", "matches_architecture", "differences")
+
+
+def header_summary(model) -> dict | None:
+    if not model.header_info:
+        return None
+    return {k: model.header_info[k] for k in HEADER_KEYS if k in model.header_info}
+
+
+def _header_only_report(model) -> dict:
+    """Weights without a config: the exact header count and its breakdown by tensor name. The active count is
+    known only when no tensor belongs to routed experts; memory and speed need the architecture."""
+    info = model.header_info
+    breakdown = dict(info.get("breakdown", {}))
+    total = model.header_params
+    sparse = breakdown.get("experts", 0) > 0
+    params = {"total": total, "active": None if sparse else total,
+              "non_embedding": total - breakdown.get("embeddings", 0) - breakdown.get("output", 0),
+              "breakdown": breakdown, "active_breakdown": None if sparse else breakdown}
+    header = header_summary(model)
+    header["patterns"] = info.get("patterns", {})
+    return {"model": model_summary(model), "params": params, "flops_per_token": None, "header": header,
+            "notes": list(model.notes)}
+
+
 def build_report(model, args) -> dict:
+    if model.architecture is None:
+        return _header_only_report(model)
     report = run_estimate(request_from_args(args, model))
     arch = model.architecture
     params = count_params(arch).as_dict()
@@ -136,7 +184,25 @@ def build_report(model, args) -> dict:
     out.update(report.as_dict())
     notes = list(model.notes) + list(out.get("memory", {}).get("notes", []))
     out["notes"] = notes
+    header = header_summary(model)
+    if header is not None:
+        out["header"] = header
     return out
+
+
+def _print_header(h: dict) -> None:
+    kinds = h.get("ggml_types") or h.get("dtypes") or {}
+    types = ", ".join(f"{k} ×{v['tensors']}" for k, v in list(kinds.items())[:6])
+    ft = f", file type {h['file_type']['name']}" if h.get("file_type") else ""
+    files = h.get("files") or []
+    print(f"weights: {h['format']}, {len(files)} file{'s' if len(files) != 1 else ''}, "
+          f"{format_bytes(h['file_bytes'])}{ft}; {h['tensor_count']:,} tensors ({types})")
+    if h.get("matches_architecture") is True:
+        print("header count equals the architecture's count")
+    elif h.get("matches_architecture") is False:
+        print(f"header count differs from the architecture's {h['architecture_params']:,}:")
+        print(table([(d["tensor"], f"{d['header']:,}", f"{d['architecture']:,}") for d in h["differences"][:12]],
+                    ("tensor", "header", "architecture")))
 
 
 def run(args) -> int:
@@ -146,15 +212,21 @@ def run(args) -> int:
         print_json(report)
         return 0
     m, p = report["model"], report["params"]
-    print(f"{m['name']}  ({m['family']}, {m['layers']} layers, hidden {m['hidden_size']}, {m['attention']} "
-          f"{m['heads']}/{m['kv_heads']} heads)")
+    if m["layers"] is None:
+        print(f"{m['name']}  (architecture unknown: no config.json beside the weights)")
+    else:
+        print(f"{m['name']}  ({m['family']}, {m['layers']} layers, hidden {m['hidden_size']}, {m['attention']} "
+              f"{m['heads']}/{m['kv_heads']} heads)")
     total = p["total"] or 1
     rows = [(c, f"{p['breakdown'][c]:,}", f"{p['breakdown'][c] / total:.1%}") for c in COMPONENTS
             if p["breakdown"][c]]
     rows.append(("total", f"{p['total']:,}", human_count(p["total"])))
-    if p["active"] != p["total"]:
+    if p["active"] is not None and p["active"] != p["total"]:
         rows.append(("active per token", f"{p['active']:,}", human_count(p["active"])))
     print(table(rows, ("parameters", "count", "share")))
+    if report.get("header"):
+        print()
+        _print_header(report["header"])
     mem = report.get("memory")
     if mem:
         if report["mode"] != "inference":
@@ -174,8 +246,9 @@ def run(args) -> int:
         s = report["speed"]
         print(f"speed: decode {s['decode_tokens_per_s']:.1f} tokens/s, prefill {s['prefill_tokens_per_s']:.0f} tokens/s")
     f = report["flops_per_token"]
-    print(f"\nforward FLOPs per token at context {report['context']:,}: {human_count(f['total'])} "
-          f"(matmul {human_count(f['matmul'])}, attention {human_count(f['attention'])})")
+    if f is not None:
+        print(f"\nforward FLOPs per token at context {report['context']:,}: {human_count(f['total'])} "
+              f"(matmul {human_count(f['matmul'])}, attention {human_count(f['attention'])})")
     for note in report["notes"]:
         print(f"note: {note}")
     return 0

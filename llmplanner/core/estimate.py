@@ -143,9 +143,11 @@ def run_estimate(req: EstimateRequest) -> EstimateReport:
 
         return EstimateReport(req, params, None, None, training=training_report(req))
     mreq = req.memory_request()
-    memory = estimate_memory(mreq)
     machine = req.hardware.machine()
     verdict = fit(mreq, machine) if (machine.gpus or machine.ram_bytes) else None
+    # with hardware the plan's memory is the placement the fit chose (all on the GPU, a partial offload, or
+    # the CPU); without, the request as given
+    memory = verdict.estimate if verdict is not None else estimate_memory(mreq)
     speed = None
     if req.hardware.gpu:
         from .speed_estimate import speed_for

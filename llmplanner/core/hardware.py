@@ -313,6 +313,12 @@ def _nearest(q: ParsedName, n: int = 3) -> list[str]:
 
 
 def find_accelerator(name: str) -> Accelerator:
+    """The catalogue entry a reported or typed name means (see ``_find_accelerator``); cached."""
+    return _find_accelerator(str(name))
+
+
+@lru_cache(maxsize=512)
+def _find_accelerator(name: str) -> Accelerator:
     """The catalogue entry a device name refers to (see the module docstring for the accepted spellings).
 
     A memory size in the name ("A100 80GB", "Apple M2 Ultra (76-core GPU, 192 GB)") picks the variant and, for

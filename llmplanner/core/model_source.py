@@ -16,7 +16,9 @@ SOURCE_KINDS = ("config", "preset", "safetensors", "gguf", "hf-repo")
 
 @dataclass(frozen=True)
 class LoadedModel:
-    architecture: Architecture
+    architecture: Architecture | None
+    """None only for weights without a config.json beside them: the header count is exact, the shapes that
+    need a config (heads, context, experts per token) are unknown."""
     source_kind: str
     source: str
     header_params: int | None = None
@@ -27,6 +29,9 @@ class LoadedModel:
 
     @property
     def params(self) -> ParamCount:
+        if self.architecture is None:
+            raise PlannerError("the architecture is unknown: put the model's config.json beside the weights",
+                               source=self.source)
         return count_params(self.architecture)
 
     @property

@@ -16,6 +16,11 @@ from .errors import UnknownNameError
 from .hf_config import architecture_from_config
 from .resources import resource
 
+TAGS = ("chat", "code", "reasoning", "long-context", "multimodal", "moe", "small")
+"""The vocabulary of preset tags (the "what fits" filter). ``small``: under 4 billion parameters;
+``long-context``: a maximum context of at least 100,000 tokens; ``moe``: routed experts; ``multimodal``: a
+vision encoder beside the language model; ``chat``/``code``/``reasoning``: what the model was tuned for."""
+
 
 @dataclass(frozen=True)
 class Preset:
@@ -31,6 +36,14 @@ class Preset:
 
     def architecture(self) -> Architecture:
         return architecture_from_config(self.config, source=f"preset {self.name}", name=self.name)
+
+
+def _family(config: dict) -> str:
+    """The model_type that describes the language model (a multimodal config's text_config)."""
+    text = config.get("text_config")
+    if isinstance(text, dict) and isinstance(text.get("model_type"), str):
+        return text["model_type"]
+    return str(config.get("model_type", ""))
 
 
 def slug(name: str) -> str:
@@ -49,7 +62,7 @@ def all_presets() -> tuple[Preset, ...]:
             name=d["name"], config=d["config"], hf_repo=d.get("hf_repo"),
             config_source=d.get("config_source", ""), total_params=d.get("total_params"),
             params_source=d.get("params_source", ""), tags=tuple(d.get("tags", ())),
-            family=d["config"].get("model_type", ""), file=entry.name,
+            family=_family(d["config"]), file=entry.name,
         ))
     return tuple(sorted(out, key=lambda p: p.name.lower()))
 

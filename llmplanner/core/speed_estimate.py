@@ -15,6 +15,8 @@ over the GPUs (``device_map="auto"``). The KV bytes per position follow the cach
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .errors import PlannerError
 from .hardware import Accelerator, find_accelerator
 from .speed import SpeedEstimate, estimate_speed
@@ -49,7 +51,8 @@ def _window_applies(arch, runtime: str) -> bool:
     return True
 
 
-def _layer_table(arch, weight_format: str, header_types):
+@lru_cache(maxsize=128)
+def _layer_table(arch, weight_format: str, header_types, runtime=None):
     """Per layer: (bytes read per token, bytes resident, matmul FLOPs per token); plus the head's."""
     from .memory.weights import tensor_bytes
 
@@ -57,7 +60,7 @@ def _layer_table(arch, weight_format: str, header_types):
     read, resident, flops = [0.0] * n, [0.0] * n, [0.0] * n
     head_bytes = head_flops = embedding = 0.0
     has_output = False
-    for t, nbytes in tensor_bytes(arch, weight_format, header_types):
+    for t, nbytes in tensor_bytes(arch, weight_format, header_types, runtime=runtime):
         if t.layer is not None:
             share = t.active_experts / t.experts
             read[t.layer] += nbytes * share
@@ -74,7 +77,7 @@ def _layer_table(arch, weight_format: str, header_types):
     if not has_output and arch.causal:  # tied: the output matmul reads the embedding table
         head_bytes += embedding
         head_flops += 2 * arch.embeddings.vocab_size * (arch.embeddings.projection_dim or arch.hidden_size)
-    return read, resident, flops, head_bytes, head_flops
+    return tuple(read), tuple(resident), tuple(flops), head_bytes, head_flops
 
 
 def _attention(arch, layer_ids, per_pos: float, runtime: str, share: int = 1) -> tuple[AttentionLayers, ...]:
@@ -104,7 +107,8 @@ def build_workload(req, host: Accelerator | None = None) -> SpeedWorkload:
     from .formats import get_format
 
     storage = "float" if get_format(req.weight_format).kind == "float" else "quantized"
-    read, resident, flops, head_bytes, head_flops = _layer_table(arch, req.weight_format, req.header_tensor_types)
+    read, resident, flops, head_bytes, head_flops = _layer_table(arch, req.weight_format, req.header_tensor_types,
+                                                                 "llama.cpp" if runtime == "ollama" else runtime)
     per_pos = _kv_bytes_per_position(arch, runtime, req.kv_format)
     n = arch.num_layers
     fa = bool(req.flash_attention) or runtime == "vllm"

@@ -131,7 +131,10 @@ def config_for_check(model: LoadedModel) -> tuple[dict, str, list[str]]:
     notes: list[str] = []
     cfg, origin = source_config(model)
     known = causal_lm_types()
-    if cfg is not None and cfg.get("model_type") not in known:
+    # A multimodal config is built as its language model: that is what the architecture counts (hf_config
+    # reads text_config), even when transformers could build the whole vision-language model.
+    wraps_text = cfg is not None and any(isinstance(cfg.get(k), dict) for k in TEXT_CONFIG_KEYS)
+    if cfg is not None and (cfg.get("model_type") not in known or wraps_text):
         for key in TEXT_CONFIG_KEYS:
             inner = cfg.get(key)
             if isinstance(inner, dict) and inner.get("model_type") in known:

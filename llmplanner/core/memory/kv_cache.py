@@ -18,6 +18,7 @@ have head_dim ≠ hidden/heads). Runtimes differ in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..architecture import Architecture
 
@@ -80,6 +81,7 @@ def llama_cpp_cells(arch: Architecture, n_ctx: int, n_seq: int = 1, n_ubatch: in
     return full, pad(min(full, window * n_seq + n_ubatch), LLAMA_CPP_CTX_PAD)
 
 
+@lru_cache(maxsize=256)
 def llama_cpp_layers(arch: Architecture, n_ctx: int, type_k: str, type_v: str, n_seq: int = 1,
                      n_ubatch: int = 512) -> tuple[LayerCache, ...]:
     """Per-layer KV buffers of llama.cpp's unified cache (src/llama-kv-cache.cpp: one K and one V tensor of

@@ -31,7 +31,9 @@ from __future__ import annotations
 from ..architecture import Architecture
 from .kv_cache import llama_cpp_layers, pad
 from .model import CPU, Device, DeviceMemory, MemoryEstimate, MemoryRequest, MiB, Term
-from .weights import tensor_bytes
+from functools import lru_cache
+
+from .weights import bytes_by_layer
 
 GGML_SCHED_MAX_COPIES = 4
 GGML_KQ_MASK_PAD = 64
@@ -72,7 +74,8 @@ def compute_stages(arch: Architecture, n_tokens: int, n_kv: int, n_outputs: int,
     return {"attention": attention, "feed-forward": ffn, "output": output}
 
 
-def assign_layers(arch: Architecture, gpus: tuple[Device, ...], n_gpu_layers: int) -> list[int | None]:
+@lru_cache(maxsize=512)
+def assign_layers(arch: Architecture, gpus: tuple[Device, ...], n_gpu_layers: int) -> tuple[int | None, ...]:
     """Device index of every layer (None = host), plus the output layer at index ``n_layer``."""
     n = arch.num_layers
     start = max(n + 1 - n_gpu_layers, 0)
@@ -90,7 +93,7 @@ def assign_layers(arch: Architecture, gpus: tuple[Device, ...], n_gpu_layers: in
             continue
         frac = (il - start) / act
         where.append(next(i for i, c in enumerate(cum) if frac < c))
-    return where
+    return tuple(where)
 
 
 def estimate(req: MemoryRequest) -> MemoryEstimate:
@@ -116,17 +119,19 @@ def estimate(req: MemoryRequest) -> MemoryEstimate:
     weights = [0] * len(gpus)
     layers_on = [0] * len(gpus)
     host_weights = 0
-    for t, nbytes in tensor_bytes(arch, req.weight_format, req.header_tensor_types, runtime="llama.cpp"):
-        if t.layer is not None:
-            dev = where[t.layer]
-        elif t.role in _OUTPUT_ROLES:
-            dev = where[n_layer]
-        else:  # token_embd, position/type embeddings, embedding norms: the input layer stays on the host
-            dev = None
-        if dev is None:
+    per_layer, output_bytes, input_bytes = bytes_by_layer(arch, req.weight_format, req.header_tensor_types,
+                                                          "llama.cpp", frozenset(_OUTPUT_ROLES))
+    # the input layer (token_embd, position/type embeddings, embedding norms) always stays on the host
+    host_weights += input_bytes
+    for il, nbytes in enumerate(per_layer):
+        if where[il] is None:
             host_weights += nbytes
         else:
-            weights[dev] += nbytes
+            weights[where[il]] += nbytes
+    if where[n_layer] is None:
+        host_weights += output_bytes
+    else:
+        weights[where[n_layer]] += output_bytes
     for il in range(n_layer):
         if where[il] is not None:
             layers_on[where[il]] += 1

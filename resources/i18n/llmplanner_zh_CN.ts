@@ -1,0 +1,1459 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>About</name>
+    <message>
+        <source>Model shapes: each model&apos;s Hugging Face config.json, read by rules written from transformers&apos; configuration and modeling files (llmplanner/core/hf_config.py).</source>
+        <translation>模型结构：取自各模型的 Hugging Face config.json，按照依据 transformers 的配置与建模文件编写的规则读取（llmplanner/core/hf_config.py）。</translation>
+    </message>
+    <message>
+        <source>Tensor names: llama.cpp&apos;s GGUF convention (gguf-py/gguf/constants.py).</source>
+        <translation>张量名称：采用 llama.cpp 的 GGUF 命名约定（gguf-py/gguf/constants.py）。</translation>
+    </message>
+</context>
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About llmplanner</source>
+        <translation>关于 llmplanner</translation>
+    </message>
+    <message>
+        <source>Will this LLM run on my machine? In which precision, with how much context, how fast? And what do the sampling settings actually do?</source>
+        <translation>这个大模型能在我的机器上运行吗？用什么精度、多长的上下文、速度多快？采样设置究竟起什么作用？</translation>
+    </message>
+    <message>
+        <source>Licence: MIT. Python {0}, Qt {1}, PySide6 {2}, pyqtgraph {3}.</source>
+        <translation>许可证：MIT。Python {0}，Qt {1}，PySide6 {2}，pyqtgraph {3}。</translation>
+    </message>
+    <message>
+        <source>Where the numbers come from</source>
+        <translation>数字的来源</translation>
+    </message>
+</context>
+<context>
+    <name>Arch</name>
+    <message>
+        <source>Dimensions</source>
+        <translation>维度</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>The model&apos;s name in the plan, reports and the window title.</source>
+        <translation>模型在方案、报告和窗口标题中显示的名称。</translation>
+    </message>
+    <message>
+        <source>Hidden size</source>
+        <translation>隐藏层大小</translation>
+    </message>
+    <message>
+        <source>Width of the residual stream (d_model), in numbers per token. config.json: hidden_size.</source>
+        <translation>残差流的宽度（d_model），单位为每个 token 的数值个数。config.json：hidden_size。</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>Number of transformer blocks. config.json: num_hidden_layers.</source>
+        <translation>Transformer 块的数量。config.json：num_hidden_layers。</translation>
+    </message>
+    <message>
+        <source>Parallel attention and MLP</source>
+        <translation>注意力与 MLP 并行</translation>
+    </message>
+    <message>
+        <source>Attention and MLP read the same input and add to one residual (GPT-J, GPT-NeoX, Falcon).</source>
+        <translation>注意力和 MLP 读取同一输入并加到同一残差上（GPT-J、GPT-NeoX、Falcon）。</translation>
+    </message>
+    <message>
+        <source>Causal decoder</source>
+        <translation>因果解码器</translation>
+    </message>
+    <message>
+        <source>Generates text token by token. Off for encoders such as BERT, which keep no KV cache.</source>
+        <translation>逐个 token 生成文本。对 BERT 等编码器应关闭，它们不保留 KV 缓存。</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Standard multi-head attention (MHA, GQA, MQA) or DeepSeek&apos;s multi-head latent attention (MLA), which compresses keys and values into a low-rank latent.</source>
+        <translation>标准多头注意力（MHA、GQA、MQA），或 DeepSeek 的多头潜在注意力（MLA），后者把键和值压缩到一个低秩潜在向量中。</translation>
+    </message>
+    <message>
+        <source>Standard (MHA / GQA / MQA)</source>
+        <translation>标准（MHA / GQA / MQA）</translation>
+    </message>
+    <message>
+        <source>Multi-head latent (MLA)</source>
+        <translation>多头潜在注意力（MLA）</translation>
+    </message>
+    <message>
+        <source>Attention heads</source>
+        <translation>注意力头数</translation>
+    </message>
+    <message>
+        <source>Query heads per layer. config.json: num_attention_heads.</source>
+        <translation>每层的查询头数。config.json：num_attention_heads。</translation>
+    </message>
+    <message>
+        <source>Key/value heads</source>
+        <translation>键/值头数</translation>
+    </message>
+    <message>
+        <source>Heads of keys and values: equal to the attention heads for MHA, fewer for GQA, 1 for MQA. Must divide the attention heads. config.json: num_key_value_heads.</source>
+        <translation>键和值的头数：MHA 等于注意力头数，GQA 更少，MQA 为 1。必须整除注意力头数。config.json：num_key_value_heads。</translation>
+    </message>
+    <message>
+        <source>Head size</source>
+        <translation>头维度</translation>
+    </message>
+    <message>
+        <source>Numbers per head; usually hidden size ÷ heads, but Gemma and Qwen3 choose it freely. config.json: head_dim.</source>
+        <translation>每个头的数值个数；通常为隐藏层大小 ÷ 头数，但 Gemma 和 Qwen3 自行设定。config.json：head_dim。</translation>
+    </message>
+    <message>
+        <source>Biases</source>
+        <translation>偏置</translation>
+    </message>
+    <message>
+        <source>Bias vectors on the query/key/value projections only (Qwen2) or on the output projection too (GPT-2).</source>
+        <translation>只在查询/键/值投影上有偏置向量（Qwen2），或者输出投影上也有（GPT-2）。</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>q, k, v</source>
+        <translation>q、k、v</translation>
+    </message>
+    <message>
+        <source>q, k, v and output</source>
+        <translation>q、k、v 和输出</translation>
+    </message>
+    <message>
+        <source>Query/key norm</source>
+        <translation>查询/键归一化</translation>
+    </message>
+    <message>
+        <source>A norm on queries and keys: per head (Qwen3, Gemma 3) or over all heads (OLMo 2).</source>
+        <translation>对查询和键做归一化：按头（Qwen3、Gemma 3）或跨所有头（OLMo 2）。</translation>
+    </message>
+    <message>
+        <source>per head</source>
+        <translation>按头</translation>
+    </message>
+    <message>
+        <source>over all heads</source>
+        <translation>跨所有头</translation>
+    </message>
+    <message>
+        <source>Fused q/k/v matrix</source>
+        <translation>融合的 q/k/v 矩阵</translation>
+    </message>
+    <message>
+        <source>Queries, keys and values stored as one matrix (GPT-2, Phi-3): same count, another tensor name.</source>
+        <translation>查询、键和值存为一个矩阵（GPT-2、Phi-3）：参数量相同，只是张量名称不同。</translation>
+    </message>
+    <message>
+        <source>Query rank (MLA)</source>
+        <translation>查询秩（MLA）</translation>
+    </message>
+    <message>
+        <source>Width of MLA&apos;s low-rank query bottleneck; &apos;none&apos; projects queries at full rank. config.json: q_lora_rank.</source>
+        <translation>MLA 低秩查询瓶颈的宽度；“无”表示以满秩投影查询。config.json：q_lora_rank。</translation>
+    </message>
+    <message>
+        <source>Key/value latent rank (MLA)</source>
+        <translation>键/值潜在秩（MLA）</translation>
+    </message>
+    <message>
+        <source>Width of the compressed key/value latent that MLA caches instead of keys and values. config.json: kv_lora_rank.</source>
+        <translation>MLA 缓存的压缩键/值潜在向量的宽度，用来代替键和值本身。config.json：kv_lora_rank。</translation>
+    </message>
+    <message>
+        <source>Rotary key size (MLA)</source>
+        <translation>旋转键维度（MLA）</translation>
+    </message>
+    <message>
+        <source>Numbers per head of the decoupled rotary part of queries and keys. config.json: qk_rope_head_dim.</source>
+        <translation>查询和键中解耦的旋转位置部分每个头的数值个数。config.json：qk_rope_head_dim。</translation>
+    </message>
+    <message>
+        <source>Non-rotary key size (MLA)</source>
+        <translation>非旋转键维度（MLA）</translation>
+    </message>
+    <message>
+        <source>Numbers per head of the part of queries and keys without position encoding. config.json: qk_nope_head_dim.</source>
+        <translation>查询和键中不带位置编码部分每个头的数值个数。config.json：qk_nope_head_dim。</translation>
+    </message>
+    <message>
+        <source>Value head size (MLA)</source>
+        <translation>值头维度（MLA）</translation>
+    </message>
+    <message>
+        <source>Numbers per head of the values. config.json: v_head_dim.</source>
+        <translation>值每个头的数值个数。config.json：v_head_dim。</translation>
+    </message>
+    <message>
+        <source>Sliding window</source>
+        <translation>滑动窗口</translation>
+    </message>
+    <message>
+        <source>Tokens a sliding-window layer attends to; &apos;none&apos; means every layer sees the whole context. config.json: sliding_window.</source>
+        <translation>滑动窗口层关注的 token 数；“无”表示每一层都看到完整上下文。config.json：sliding_window。</translation>
+    </message>
+    <message>
+        <source>Sliding-window layers</source>
+        <translation>滑动窗口层</translation>
+    </message>
+    <message>
+        <source>Which layers use the window, counted from 0: e.g. 0-40:2 for every second layer. Empty means all layers.</source>
+        <translation>哪些层使用窗口，从 0 开始计数：例如 0-40:2 表示每隔一层。留空表示所有层。</translation>
+    </message>
+    <message>
+        <source>MLP and experts</source>
+        <translation>MLP 与专家</translation>
+    </message>
+    <message>
+        <source>MLP width</source>
+        <translation>MLP 宽度</translation>
+    </message>
+    <message>
+        <source>Hidden width of the feed-forward block, in numbers per token. config.json: intermediate_size.</source>
+        <translation>前馈块的隐藏宽度，单位为每个 token 的数值个数。config.json：intermediate_size。</translation>
+    </message>
+    <message>
+        <source>Gated MLP (SwiGLU / GeGLU)</source>
+        <translation>门控 MLP（SwiGLU / GeGLU）</translation>
+    </message>
+    <message>
+        <source>Three matrices (gate, up, down) instead of two (up, down).</source>
+        <translation>三个矩阵（gate、up、down），而不是两个（up、down）。</translation>
+    </message>
+    <message>
+        <source>MLP biases</source>
+        <translation>MLP 偏置</translation>
+    </message>
+    <message>
+        <source>Bias vectors on the feed-forward matrices (GPT-2, BERT).</source>
+        <translation>前馈矩阵上的偏置向量（GPT-2、BERT）。</translation>
+    </message>
+    <message>
+        <source>Activation</source>
+        <translation>激活函数</translation>
+    </message>
+    <message>
+        <source>The nonlinearity; it changes no count. config.json: hidden_act.</source>
+        <translation>非线性函数；不影响参数量。config.json：hidden_act。</translation>
+    </message>
+    <message>
+        <source>Fused gate/up matrix</source>
+        <translation>融合的 gate/up 矩阵</translation>
+    </message>
+    <message>
+        <source>Gate and up stored as one matrix (Phi-3): same count, another tensor name.</source>
+        <translation>gate 和 up 存为一个矩阵（Phi-3）：参数量相同，只是张量名称不同。</translation>
+    </message>
+    <message>
+        <source>Mixture of experts</source>
+        <translation>混合专家（MoE）</translation>
+    </message>
+    <message>
+        <source>Replace the MLP of some layers by routed experts, of which each token uses a few.</source>
+        <translation>把部分层的 MLP 换成路由专家，每个 token 只使用其中少数几个。</translation>
+    </message>
+    <message>
+        <source>Experts</source>
+        <translation>专家数</translation>
+    </message>
+    <message>
+        <source>Routed experts per sparse layer. config.json: num_local_experts or n_routed_experts.</source>
+        <translation>每个稀疏层的路由专家数。config.json：num_local_experts 或 n_routed_experts。</translation>
+    </message>
+    <message>
+        <source>Experts per token</source>
+        <translation>每 token 专家数</translation>
+    </message>
+    <message>
+        <source>Experts each token is routed to (top-k). config.json: num_experts_per_tok.</source>
+        <translation>每个 token 被路由到的专家数（top-k）。config.json：num_experts_per_tok。</translation>
+    </message>
+    <message>
+        <source>Expert width</source>
+        <translation>专家宽度</translation>
+    </message>
+    <message>
+        <source>Hidden width of one expert&apos;s MLP. config.json: moe_intermediate_size.</source>
+        <translation>单个专家 MLP 的隐藏宽度。config.json：moe_intermediate_size。</translation>
+    </message>
+    <message>
+        <source>Shared expert width</source>
+        <translation>共享专家宽度</translation>
+    </message>
+    <message>
+        <source>Total width of the always-active shared experts (DeepSeek: shared experts × expert width); 0 for none.</source>
+        <translation>始终激活的共享专家的总宽度（DeepSeek：共享专家数 × 专家宽度）；0 表示没有。</translation>
+    </message>
+    <message>
+        <source>Shared experts</source>
+        <translation>共享专家数</translation>
+    </message>
+    <message>
+        <source>How many experts the shared width is made of (informative; the width decides the count).</source>
+        <translation>共享宽度由多少个专家组成（仅供参考；参数量由宽度决定）。</translation>
+    </message>
+    <message>
+        <source>Shared expert gate</source>
+        <translation>共享专家门控</translation>
+    </message>
+    <message>
+        <source>A sigmoid gate on the shared expert&apos;s output (Qwen2-MoE).</source>
+        <translation>共享专家输出上的 sigmoid 门控（Qwen2-MoE）。</translation>
+    </message>
+    <message>
+        <source>Leading dense layers</source>
+        <translation>开头的稠密层</translation>
+    </message>
+    <message>
+        <source>Layers at the start that keep the dense MLP (DeepSeek-V3: 3). config.json: first_k_dense_replace.</source>
+        <translation>开头保留稠密 MLP 的层数（DeepSeek-V3：3）。config.json：first_k_dense_replace。</translation>
+    </message>
+    <message>
+        <source>Every n-th layer sparse</source>
+        <translation>每 n 层一个稀疏层</translation>
+    </message>
+    <message>
+        <source>1 makes every layer after the leading dense ones sparse, 2 every second one.</source>
+        <translation>1 表示开头稠密层之后的每一层都是稀疏层，2 表示每隔一层。</translation>
+    </message>
+    <message>
+        <source>Other dense layers</source>
+        <translation>其他稠密层</translation>
+    </message>
+    <message>
+        <source>Further layers that keep the dense MLP, counted from 0 (e.g. 0-3, 10).</source>
+        <translation>其他保留稠密 MLP 的层，从 0 开始计数（例如 0-3, 10）。</translation>
+    </message>
+    <message>
+        <source>Router bias</source>
+        <translation>路由器偏置</translation>
+    </message>
+    <message>
+        <source>A bias on the router&apos;s linear layer.</source>
+        <translation>路由器线性层上的偏置。</translation>
+    </message>
+    <message>
+        <source>Expert score bias</source>
+        <translation>专家得分偏置</translation>
+    </message>
+    <message>
+        <source>DeepSeek-V3&apos;s per-expert correction bias used to pick the top-k experts.</source>
+        <translation>DeepSeek-V3 为每个专家设置的修正偏置，用于选出 top-k 专家。</translation>
+    </message>
+    <message>
+        <source>Expert biases</source>
+        <translation>专家偏置</translation>
+    </message>
+    <message>
+        <source>Bias vectors inside each expert&apos;s matrices.</source>
+        <translation>每个专家矩阵内的偏置向量。</translation>
+    </message>
+    <message>
+        <source>Gated experts</source>
+        <translation>门控专家</translation>
+    </message>
+    <message>
+        <source>Experts with three matrices (gate, up, down) instead of two.</source>
+        <translation>专家有三个矩阵（gate、up、down），而不是两个。</translation>
+    </message>
+    <message>
+        <source>Embeddings and norms</source>
+        <translation>嵌入与归一化</translation>
+    </message>
+    <message>
+        <source>Vocabulary</source>
+        <translation>词表大小</translation>
+    </message>
+    <message>
+        <source>Tokens in the vocabulary: rows of the embedding and of the output head. config.json: vocab_size.</source>
+        <translation>词表中的 token 数：嵌入矩阵和输出头的行数。config.json：vocab_size。</translation>
+    </message>
+    <message>
+        <source>Tied output head</source>
+        <translation>输出头与嵌入共享</translation>
+    </message>
+    <message>
+        <source>The output head reuses the input embedding matrix, so it is counted once. config.json: tie_word_embeddings.</source>
+        <translation>输出头复用输入嵌入矩阵，因此只计一次。config.json：tie_word_embeddings。</translation>
+    </message>
+    <message>
+        <source>Positions</source>
+        <translation>位置编码</translation>
+    </message>
+    <message>
+        <source>How positions are encoded: rotary (RoPE, no parameters), a learned table (GPT-2, BERT), ALiBi or none.</source>
+        <translation>位置的编码方式：旋转（RoPE，无参数）、可学习的位置表（GPT-2、BERT）、ALiBi 或无。</translation>
+    </message>
+    <message>
+        <source>rotary (RoPE)</source>
+        <translation>旋转（RoPE）</translation>
+    </message>
+    <message>
+        <source>learned table</source>
+        <translation>可学习的位置表</translation>
+    </message>
+    <message>
+        <source>ALiBi</source>
+        <translation>ALiBi</translation>
+    </message>
+    <message>
+        <source>Learned positions</source>
+        <translation>可学习位置数</translation>
+    </message>
+    <message>
+        <source>Rows of the learned position table. config.json: max_position_embeddings or n_positions.</source>
+        <translation>可学习位置表的行数。config.json：max_position_embeddings 或 n_positions。</translation>
+    </message>
+    <message>
+        <source>Position offset</source>
+        <translation>位置偏移</translation>
+    </message>
+    <message>
+        <source>Extra rows of the learned table (OPT reserves 2).</source>
+        <translation>可学习位置表的额外行数（OPT 预留 2 行）。</translation>
+    </message>
+    <message>
+        <source>Token types</source>
+        <translation>token 类型数</translation>
+    </message>
+    <message>
+        <source>Rows of BERT&apos;s segment embedding; 0 for none. config.json: type_vocab_size.</source>
+        <translation>BERT 片段嵌入的行数；0 表示没有。config.json：type_vocab_size。</translation>
+    </message>
+    <message>
+        <source>Norm after embeddings</source>
+        <translation>嵌入后归一化</translation>
+    </message>
+    <message>
+        <source>A norm right after the embedding lookup (BERT, BLOOM).</source>
+        <translation>嵌入查表之后紧接一个归一化（BERT、BLOOM）。</translation>
+    </message>
+    <message>
+        <source>Embedding width</source>
+        <translation>嵌入宽度</translation>
+    </message>
+    <message>
+        <source>OPT&apos;s word_embed_proj_dim when embeddings are narrower than the hidden size; &apos;none&apos; when equal.</source>
+        <translation>当嵌入比隐藏层窄时为 OPT 的 word_embed_proj_dim；相等时为“无”。</translation>
+    </message>
+    <message>
+        <source>Pooler</source>
+        <translation>池化层</translation>
+    </message>
+    <message>
+        <source>BERT&apos;s pooler: a hidden × hidden layer on the first token.</source>
+        <translation>BERT 的池化层：作用于第一个 token 的 隐藏×隐藏 全连接层。</translation>
+    </message>
+    <message>
+        <source>Output bias</source>
+        <translation>输出偏置</translation>
+    </message>
+    <message>
+        <source>A bias vector on the output head.</source>
+        <translation>输出头上的偏置向量。</translation>
+    </message>
+    <message>
+        <source>Norm</source>
+        <translation>归一化</translation>
+    </message>
+    <message>
+        <source>RMSNorm (a scale per channel) or LayerNorm (scale and usually a bias).</source>
+        <translation>RMSNorm（每个通道一个缩放）或 LayerNorm（缩放，通常还有偏置）。</translation>
+    </message>
+    <message>
+        <source>Norms per layer</source>
+        <translation>每层归一化数</translation>
+    </message>
+    <message>
+        <source>1 for one shared pre-norm (GPT-J), 2 before attention and MLP, 4 with Gemma&apos;s post-norms.</source>
+        <translation>1 表示一个共享的前置归一化（GPT-J），2 表示注意力和 MLP 之前各一个，4 表示带 Gemma 的后置归一化。</translation>
+    </message>
+    <message>
+        <source>Final norm</source>
+        <translation>最终归一化</translation>
+    </message>
+    <message>
+        <source>A norm after the last layer, before the output head.</source>
+        <translation>最后一层之后、输出头之前的归一化。</translation>
+    </message>
+    <message>
+        <source>Norm bias</source>
+        <translation>归一化偏置</translation>
+    </message>
+    <message>
+        <source>Whether norms carry a bias: automatic means LayerNorm does and RMSNorm does not.</source>
+        <translation>归一化是否带偏置：自动表示 LayerNorm 有、RMSNorm 没有。</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <source>Maximum context</source>
+        <translation>最大上下文</translation>
+    </message>
+    <message>
+        <source>The longest context the model was trained or extended for, in tokens. config.json: max_position_embeddings.</source>
+        <translation>模型训练或扩展所支持的最长上下文，单位为 token。config.json：max_position_embeddings。</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+</context>
+<context>
+    <name>ArchitectureForm</name>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>{0}:</source>
+        <translation>{0}：</translation>
+    </message>
+    <message>
+        <source>all layers</source>
+        <translation>所有层</translation>
+    </message>
+</context>
+<context>
+    <name>ArchitectureTab</name>
+    <message>
+        <source>{0} (edited)</source>
+        <translation>{0}（已编辑）</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <source>Parameter counts: tensor by tensor from the architecture, under Hugging Face transformers&apos; convention (llmplanner/core/tensors.py), checked against transformers itself and published counts.</source>
+        <translation>参数量：按 Hugging Face transformers 的约定从架构逐个张量计算（llmplanner/core/tensors.py），并与 transformers 本身及公开的参数量核对。</translation>
+    </message>
+    <message>
+        <source>FLOPs per token: Kaplan et al. 2020, Scaling Laws for Neural Language Models (arXiv:2001.08361), Table 1.</source>
+        <translation>每 token FLOPs：Kaplan 等 2020，Scaling Laws for Neural Language Models（arXiv:2001.08361），表 1。</translation>
+    </message>
+    <message>
+        <source>Compute-optimal training: Hoffmann et al. 2022, Training Compute-Optimal Large Language Models (arXiv:2203.15556).</source>
+        <translation>计算最优训练：Hoffmann 等 2022，Training Compute-Optimal Large Language Models（arXiv:2203.15556）。</translation>
+    </message>
+    <message>
+        <source>Counting parameters…</source>
+        <translation>正在统计参数…</translation>
+    </message>
+    <message>
+        <source>Total parameters</source>
+        <translation>总参数量</translation>
+    </message>
+    <message>
+        <source>Every parameter of the model, a tied embedding counted once (Hugging Face&apos;s convention).</source>
+        <translation>模型的全部参数，共享的嵌入只计一次（Hugging Face 的约定）。</translation>
+    </message>
+    <message>
+        <source>Active per token</source>
+        <translation>每 token 激活参数</translation>
+    </message>
+    <message>
+        <source>Parameters one token&apos;s forward pass reads: all of a dense model, k of the E experts of a mixture.</source>
+        <translation>一个 token 的前向计算读取的参数：稠密模型为全部参数，混合专家模型为 E 个专家中的 k 个。</translation>
+    </message>
+    <message>
+        <source>Forward FLOPs per token</source>
+        <translation>每 token 前向 FLOPs</translation>
+    </message>
+    <message>
+        <source>Floating-point operations to generate one token at the context below: 2 per active matrix parameter plus attention over the context (Kaplan et al. 2020).</source>
+        <translation>在下方上下文长度下生成一个 token 所需的浮点运算：每个激活矩阵参数 2 次，加上对上下文的注意力计算（Kaplan 等 2020）。</translation>
+    </message>
+    <message>
+        <source>Conte&amp;xt:</source>
+        <translation>上下文(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>Parameters per component; with a pinned model, both side by side.</source>
+        <translation>各组成部分的参数量；固定了对比模型时并排显示两者。</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>组成部分</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>占比</translation>
+    </message>
+    <message>
+        <source>&amp;Breakdown</source>
+        <translation>构成(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Per &amp;layer</source>
+        <translation>逐层(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Scaling law</source>
+        <translation>缩放定律(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Co&amp;mpare</source>
+        <translation>对比(&amp;M)</translation>
+    </message>
+    <message>
+        <source>The plan&apos;s context ({0} tokens) is longer than this model&apos;s maximum; figures here use {1}.</source>
+        <translation>方案的上下文（{0} 个 token）超过了该模型的最大值；此处按 {1} 计算。</translation>
+    </message>
+    <message>
+        <source>Counting parameters of {0}…</source>
+        <translation>正在统计 {0} 的参数…</translation>
+    </message>
+    <message>
+        <source>The last valid architecture&apos;s figures are shown until the marked field is corrected.</source>
+        <translation>在标出的字段改正之前，显示的是上一个有效架构的结果。</translation>
+    </message>
+    <message>
+        <source>{0}, {1:.1%} of the total</source>
+        <translation>{0}，占总量的 {1:.1%}</translation>
+    </message>
+    <message>
+        <source>at {0} tokens: weights {1}, attention {2}</source>
+        <translation>{0} 个 token 时：权重 {1}，注意力 {2}</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Model: {0} ({1} layers, hidden size {2}, {3} attention with {4} heads and {5} key/value heads)</source>
+        <translation>模型：{0}（{1} 层，隐藏层大小 {2}，{3} 注意力，{4} 个头，{5} 个键/值头）</translation>
+    </message>
+    <message>
+        <source>Total parameters: {0} ({1})</source>
+        <translation>总参数量：{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Active parameters per token: {0}</source>
+        <translation>每 token 激活参数：{0}</translation>
+    </message>
+    <message>
+        <source>Forward FLOPs per token at {0} tokens of context: {1}</source>
+        <translation>上下文 {0} 个 token 时每 token 前向 FLOPs：{1}</translation>
+    </message>
+    <message>
+        <source>Parameter breakdown</source>
+        <translation>参数构成</translation>
+    </message>
+    <message>
+        <source>Parameters per layer</source>
+        <translation>逐层参数</translation>
+    </message>
+</context>
+<context>
+    <name>Charts</name>
+    <message>
+        <source>predicted loss (nats/token)</source>
+        <translation>预测损失（nats/token）</translation>
+    </message>
+    <message>
+        <source>training tokens</source>
+        <translation>训练 token 数</translation>
+    </message>
+</context>
+<context>
+    <name>Compare</name>
+    <message>
+        <source>Total parameters</source>
+        <translation>总参数量</translation>
+    </message>
+    <message>
+        <source>Active per token</source>
+        <translation>每 token 激活参数</translation>
+    </message>
+    <message>
+        <source>Non-embedding</source>
+        <translation>非嵌入参数</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>Hidden size</source>
+        <translation>隐藏层大小</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <source>Vocabulary</source>
+        <translation>词表大小</translation>
+    </message>
+    <message>
+        <source>Maximum context</source>
+        <translation>最大上下文</translation>
+    </message>
+    <message>
+        <source>Forward FLOPs per token</source>
+        <translation>每 token 前向 FLOPs</translation>
+    </message>
+    <message>
+        <source>{0} at {1}</source>
+        <translation>{1} 时 {0}</translation>
+    </message>
+    <message>
+        <source>Memory: {0}, {1}, KV cache {2}, {3} tokens × {4}</source>
+        <translation>内存：{0}，{1}，KV 缓存 {2}，{3} 个 token × {4}</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>KV cache</source>
+        <translation>KV 缓存</translation>
+    </message>
+    <message>
+        <source>Activations</source>
+        <translation>激活</translation>
+    </message>
+    <message>
+        <source>Overhead</source>
+        <translation>额外开销</translation>
+    </message>
+    <message>
+        <source>Memory of {0}</source>
+        <translation>{0} 的内存</translation>
+    </message>
+</context>
+<context>
+    <name>ComparePanel</name>
+    <message>
+        <source>A built-in model to compare with the plan&apos;s model.</source>
+        <translation>用来与方案模型对比的内置模型。</translation>
+    </message>
+    <message>
+        <source>&amp;Pin</source>
+        <translation>固定(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Compare the plan&apos;s model with the model chosen on the left.</source>
+        <translation>将方案模型与左侧选中的模型对比。</translation>
+    </message>
+    <message>
+        <source>Pin the &amp;current model</source>
+        <translation>固定当前模型(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Keep the model as it is now for comparison, then edit the fields and watch the difference.</source>
+        <translation>保留模型当前的样子用于对比，然后编辑字段并观察差别。</translation>
+    </message>
+    <message>
+        <source>&amp;Unpin</source>
+        <translation>取消固定(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Stop comparing.</source>
+        <translation>停止对比。</translation>
+    </message>
+    <message>
+        <source>Compare with:</source>
+        <translation>对比对象：</translation>
+    </message>
+    <message>
+        <source>No model is pinned: choose one above, or pin the current model before editing it to see what your edits change.</source>
+        <translation>尚未固定对比模型：在上方选择一个，或在编辑前固定当前模型，以查看编辑带来的变化。</translation>
+    </message>
+    <message>
+        <source>{0} (plan) beside {1} (pinned).</source>
+        <translation>{0}（方案）与 {1}（固定）并排对比。</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Pinned ÷ plan</source>
+        <translation>固定 ÷ 方案</translation>
+    </message>
+    <message>
+        <source>Comparison</source>
+        <translation>对比</translation>
+    </message>
+</context>
+<context>
+    <name>Components</name>
+    <message>
+        <source>Embeddings</source>
+        <translation>嵌入</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <source>MLP</source>
+        <translation>MLP</translation>
+    </message>
+    <message>
+        <source>Experts (MoE)</source>
+        <translation>专家（MoE）</translation>
+    </message>
+    <message>
+        <source>Norms</source>
+        <translation>归一化</translation>
+    </message>
+    <message>
+        <source>Output head</source>
+        <translation>输出头</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+</context>
+<context>
+    <name>Computation</name>
+    <message>
+        <source>Internal error: {0} (reported)</source>
+        <translation>内部错误：{0}（已报告）</translation>
+    </message>
+</context>
+<context>
+    <name>ContextSlider</name>
+    <message>
+        <source> tokens</source>
+        <translation> 个 token</translation>
+    </message>
+    <message>
+        <source>Tokens of context per sequence (prompt plus generated text). The slider steps through powers of two and halfway points up to the model&apos;s maximum; type any value in the box.</source>
+        <translation>每个序列的上下文 token 数（提示词加生成的文本）。滑块按 2 的幂及其中间点取值，直到模型的最大值；也可以在框中输入任意值。</translation>
+    </message>
+    <message>
+        <source>of {0}</source>
+        <translation>/ {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <source>llmplanner: unexpected error</source>
+        <translation>llmplanner：意外错误</translation>
+    </message>
+    <message>
+        <source>&amp;Copy report</source>
+        <translation>复制报告(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copy the whole report to the clipboard, to paste into a bug report.</source>
+        <translation>把完整报告复制到剪贴板，以便粘贴到问题报告中。</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside llmplanner ({0}). The app keeps running and your plan is safe (unsaved changes are autosaved). The details were written to {1}; please include them if you report the problem.</source>
+        <translation>llmplanner 内部出现了问题（{0}）。程序会继续运行，你的方案是安全的（未保存的更改已自动保存）。详细信息已写入 {1}；报告问题时请附上。</translation>
+    </message>
+    <message>
+        <source>llmplanner: {0} unexpected errors</source>
+        <translation>llmplanner：{0} 个意外错误</translation>
+    </message>
+</context>
+<context>
+    <name>Export</name>
+    <message>
+        <source>Model: {0} ({1})</source>
+        <translation>模型：{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Runtime: {0}; weights {1}; KV cache {2}</source>
+        <translation>运行时：{0}；权重 {1}；KV 缓存 {2}</translation>
+    </message>
+    <message>
+        <source>Context: {0:,} tokens; batch {1}; mode {2}</source>
+        <translation>上下文：{0:,} 个 token；批大小 {1}；模式 {2}</translation>
+    </message>
+    <message>
+        <source>Compared with: {0}</source>
+        <translation>对比对象：{0}</translation>
+    </message>
+    <message>
+        <source>Generated by llmplanner {0} on {1}.</source>
+        <translation>由 llmplanner {0} 于 {1} 生成。</translation>
+    </message>
+</context>
+<context>
+    <name>FieldMessage</name>
+    <message>
+        <source>Input error</source>
+        <translation>输入错误</translation>
+    </message>
+</context>
+<context>
+    <name>Format</name>
+    <message>
+        <source>{0} trillion</source>
+        <translation>{0} 万亿</translation>
+    </message>
+    <message>
+        <source>{0} billion</source>
+        <translation>{0} 十亿</translation>
+    </message>
+    <message>
+        <source>{0} million</source>
+        <translation>{0} 百万</translation>
+    </message>
+    <message>
+        <source>{0} thousand</source>
+        <translation>{0} 千</translation>
+    </message>
+    <message>
+        <source>{0} tokens</source>
+        <translation>{0} 个 token</translation>
+    </message>
+</context>
+<context>
+    <name>LayerTable</name>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <source>MLP</source>
+        <translation>MLP</translation>
+    </message>
+    <message>
+        <source>Experts</source>
+        <translation>专家</translation>
+    </message>
+    <message>
+        <source>Norms</source>
+        <translation>归一化</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Layer kind</source>
+        <translation>层类型</translation>
+    </message>
+    <message>
+        <source>sparse (experts)</source>
+        <translation>稀疏（专家）</translation>
+    </message>
+    <message>
+        <source>dense</source>
+        <translation>稠密</translation>
+    </message>
+    <message>
+        <source>sliding window {0}</source>
+        <translation>滑动窗口 {0}</translation>
+    </message>
+    <message>
+        <source>full attention</source>
+        <translation>全注意力</translation>
+    </message>
+    <message>
+        <source>Parameters in each transformer block (embeddings and the output head are outside the blocks).</source>
+        <translation>每个 Transformer 块中的参数（嵌入和输出头不在块内）。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;New plan</source>
+        <translation>新建方案(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Start again from the default plan.</source>
+        <translation>从默认方案重新开始。</translation>
+    </message>
+    <message>
+        <source>&amp;Open plan…</source>
+        <translation>打开方案(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open a saved .llmplan file.</source>
+        <translation>打开已保存的 .llmplan 文件。</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Save plan</source>
+        <translation>保存方案(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save the plan to its file.</source>
+        <translation>把方案保存到它的文件。</translation>
+    </message>
+    <message>
+        <source>Save plan &amp;as…</source>
+        <translation>方案另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save the plan to a new file.</source>
+        <translation>把方案保存到新文件。</translation>
+    </message>
+    <message>
+        <source>&amp;Export report</source>
+        <translation>导出报告(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Markdown…</source>
+        <translation>&amp;Markdown…</translation>
+    </message>
+    <message>
+        <source>Everything the tabs show, as a Markdown document.</source>
+        <translation>把各标签页显示的全部内容导出为 Markdown 文档。</translation>
+    </message>
+    <message>
+        <source>&amp;CSV…</source>
+        <translation>&amp;CSV…</translation>
+    </message>
+    <message>
+        <source>Every table as one CSV file (section, table, row, column, value).</source>
+        <translation>所有表格导出为一个 CSV 文件（部分、表、行、列、值）。</translation>
+    </message>
+    <message>
+        <source>Chart &amp;images (PNG)…</source>
+        <translation>图表图片(&amp;I)（PNG）…</translation>
+    </message>
+    <message>
+        <source>Each chart as a PNG file in a folder.</source>
+        <translation>每个图表保存为文件夹中的一个 PNG 文件。</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Find a &amp;model</source>
+        <translation>查找模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Jump to the model search box.</source>
+        <translation>跳到模型搜索框。</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About llmplanner</source>
+        <translation>关于 llmplanner(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Open the &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Where unexpected errors are written.</source>
+        <translation>意外错误写入的位置。</translation>
+    </message>
+    <message>
+        <source>not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <source>{0}[*] — llmplanner</source>
+        <translation>{0}[*] — llmplanner</translation>
+    </message>
+    <message>
+        <source>llmplanner plans (*{0});;All files (*)</source>
+        <translation>llmplanner 方案 (*{0});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>The plan “{0}” has unsaved changes. Save them first?</source>
+        <translation>方案“{0}”有未保存的更改。要先保存吗？</translation>
+    </message>
+    <message>
+        <source>Open a plan</source>
+        <translation>打开方案</translation>
+    </message>
+    <message>
+        <source>The plan could not be opened: {0}</source>
+        <translation>无法打开方案：{0}</translation>
+    </message>
+    <message>
+        <source>The plan was opened, with these changes:</source>
+        <translation>方案已打开，但做了以下调整：</translation>
+    </message>
+    <message>
+        <source>Opened {0}</source>
+        <translation>已打开 {0}</translation>
+    </message>
+    <message>
+        <source>Save the plan</source>
+        <translation>保存方案</translation>
+    </message>
+    <message>
+        <source>The plan could not be saved: {0}</source>
+        <translation>无法保存方案：{0}</translation>
+    </message>
+    <message>
+        <source>Saved {0}</source>
+        <translation>已保存 {0}</translation>
+    </message>
+    <message>
+        <source>(none yet)</source>
+        <translation>（暂无）</translation>
+    </message>
+    <message>
+        <source>Clear the list</source>
+        <translation>清空列表</translation>
+    </message>
+    <message>
+        <source>The report could not be exported: {0}</source>
+        <translation>无法导出报告：{0}</translation>
+    </message>
+    <message>
+        <source>Exported {0}</source>
+        <translation>已导出 {0}</translation>
+    </message>
+    <message>
+        <source>Export a Markdown report</source>
+        <translation>导出 Markdown 报告</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;All files (*)</source>
+        <translation>Markdown (*.md);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export the tables as CSV</source>
+        <translation>把表格导出为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv);;All files (*)</source>
+        <translation>CSV (*.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Folder for the chart images</source>
+        <translation>图表图片的文件夹</translation>
+    </message>
+    <message>
+        <source>llmplanner did not close normally. An unsaved plan, “{0}”, was kept from {1}.</source>
+        <translation>llmplanner 上次没有正常关闭。已保留一个未保存的方案“{0}”（{1}）。</translation>
+    </message>
+    <message>
+        <source>&amp;Restore it</source>
+        <translation>恢复(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Discard it</source>
+        <translation>丢弃(&amp;D)</translation>
+    </message>
+    <message>
+        <source>{0} does not exist</source>
+        <translation>{0} 不存在</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPicker</name>
+    <message>
+        <source>Search the built-in models…</source>
+        <translation>搜索内置模型…</translation>
+    </message>
+    <message>
+        <source>Type part of a name (e.g. llama, 7b) and pick a built-in model. Ctrl+L jumps here.</source>
+        <translation>输入名称的一部分（如 llama、7b）并选择一个内置模型。Ctrl+L 可跳到这里。</translation>
+    </message>
+    <message>
+        <source>&amp;Open model</source>
+        <translation>打开模型(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Read a model&apos;s shape from a config.json, a model folder, a GGUF file or a Hugging Face Hub repo. Only headers are read, never weights.</source>
+        <translation>从 config.json、模型文件夹、GGUF 文件或 Hugging Face Hub 仓库读取模型结构。只读取文件头，从不读取权重。</translation>
+    </message>
+    <message>
+        <source>config.json…</source>
+        <translation>config.json…</translation>
+    </message>
+    <message>
+        <source>Model folder (safetensors)…</source>
+        <translation>模型文件夹（safetensors）…</translation>
+    </message>
+    <message>
+        <source>GGUF file…</source>
+        <translation>GGUF 文件…</translation>
+    </message>
+    <message>
+        <source>Hugging Face Hub repo…</source>
+        <translation>Hugging Face Hub 仓库…</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>built-in</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <source>Hub</source>
+        <translation>Hub</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <source>{0} · {1} layers · hidden {2} · {3} {4}/{5} heads · {6} parameters</source>
+        <translation>{0} · {1} 层 · 隐藏 {2} · {3} {4}/{5} 头 · {6} 参数</translation>
+    </message>
+    <message>
+        <source>No built-in model matches {0!r}. Type part of a name, or a Hub repo id such as Qwen/Qwen2.5-7B.</source>
+        <translation>没有内置模型匹配 {0!r}。请输入名称的一部分，或 Hub 仓库 ID，例如 Qwen/Qwen2.5-7B。</translation>
+    </message>
+    <message>
+        <source>{0} built-in models match: {1}</source>
+        <translation>有 {0} 个内置模型匹配：{1}</translation>
+    </message>
+    <message>
+        <source>Open a config.json</source>
+        <translation>打开 config.json</translation>
+    </message>
+    <message>
+        <source>Model config (*.json);;All files (*)</source>
+        <translation>模型配置 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Open a model folder</source>
+        <translation>打开模型文件夹</translation>
+    </message>
+    <message>
+        <source>Open a GGUF file</source>
+        <translation>打开 GGUF 文件</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Hugging Face Hub repo</source>
+        <translation>Hugging Face Hub 仓库</translation>
+    </message>
+    <message>
+        <source>Repo id (owner/name). Only config.json and the weight index are fetched, over the network:</source>
+        <translation>仓库 ID（所有者/名称）。只通过网络获取 config.json 和权重索引：</translation>
+    </message>
+    <message>
+        <source>{0!r} is not a Hub repo id: it looks like owner/name, e.g. meta-llama/Meta-Llama-3-8B.</source>
+        <translation>{0!r} 不是 Hub 仓库 ID：格式应为 所有者/名称，例如 meta-llama/Meta-Llama-3-8B。</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeBar</name>
+    <message>
+        <source>Dismiss this message</source>
+        <translation>关闭此消息</translation>
+    </message>
+</context>
+<context>
+    <name>PlanController</name>
+    <message>
+        <source>Loading the model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <source>Loading {0}…</source>
+        <translation>正在加载 {0}…</translation>
+    </message>
+    <message>
+        <source>Autosave failed: {0}</source>
+        <translation>自动保存失败：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ScalingPanel</name>
+    <message>
+        <source>20 per parameter (Chinchilla)</source>
+        <translation>每参数 20 个（Chinchilla）</translation>
+    </message>
+    <message>
+        <source> billion tokens</source>
+        <translation> 十亿 token</translation>
+    </message>
+    <message>
+        <source>Training tokens D, in billions (10⁹). Llama 3 was trained on 15,000 billion. 0 uses Chinchilla&apos;s 20 tokens per parameter.</source>
+        <translation>训练 token 数 D，单位为十亿（10⁹）。Llama 3 用了 15,000 十亿（15 万亿）。0 表示使用 Chinchilla 的每参数 20 个 token。</translation>
+    </message>
+    <message>
+        <source>Chinchilla-optimal</source>
+        <translation>Chinchilla 最优</translation>
+    </message>
+    <message>
+        <source>Set the tokens to 20 per parameter, Chinchilla&apos;s compute-optimal ratio.</source>
+        <translation>把 token 数设为每参数 20 个，即 Chinchilla 的计算最优比例。</translation>
+    </message>
+    <message>
+        <source>&amp;Training tokens:</source>
+        <translation>训练 token 数(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Training compute (6·N·D)</source>
+        <translation>训练计算量（6·N·D）</translation>
+    </message>
+    <message>
+        <source>Floating-point operations to train: 6 per parameter per token (forward 2, backward 4; Kaplan et al. 2020).</source>
+        <translation>训练所需的浮点运算：每参数每 token 6 次（前向 2 次，反向 4 次；Kaplan 等 2020）。</translation>
+    </message>
+    <message>
+        <source>Tokens per parameter</source>
+        <translation>每参数 token 数</translation>
+    </message>
+    <message>
+        <source>D ÷ N. Chinchilla&apos;s compute-optimal models use about 20.</source>
+        <translation>D ÷ N。Chinchilla 的计算最优模型约为 20。</translation>
+    </message>
+    <message>
+        <source>Compute-optimal tokens</source>
+        <translation>计算最优 token 数</translation>
+    </message>
+    <message>
+        <source>Tokens that make this size compute-optimal: 20 per parameter (Hoffmann et al. 2022, Table 3) and the parametric fit (their Approach 3).</source>
+        <translation>使该规模达到计算最优的 token 数：每参数 20 个（Hoffmann 等 2022，表 3）以及参数化拟合（其方法 3）。</translation>
+    </message>
+    <message>
+        <source>Predicted loss</source>
+        <translation>预测损失</translation>
+    </message>
+    <message>
+        <source>Chinchilla&apos;s fit L = E + A/N^α + B/D^β, in nats per token on their MassiveText data; compare differences, not absolute values, with other datasets.</source>
+        <translation>Chinchilla 拟合 L = E + A/N^α + B/D^β，单位为其 MassiveText 数据上的 nats/token；与其他数据集比较时请看差值而非绝对值。</translation>
+    </message>
+    <message>
+        <source>Compute-optimal size for this budget</source>
+        <translation>此预算下的计算最优规模</translation>
+    </message>
+    <message>
+        <source>The parameter count Chinchilla&apos;s fit prefers for the same training compute.</source>
+        <translation>相同训练计算量下 Chinchilla 拟合偏好的参数量。</translation>
+    </message>
+    <message>
+        <source>Where this model sits</source>
+        <translation>该模型的位置</translation>
+    </message>
+    <message>
+        <source>Training past the compute optimum buys a smaller, cheaper-to-run model for more training compute; Llama 3 8B used about 1,900 tokens per parameter.</source>
+        <translation>超过计算最优点继续训练，用更多训练计算量换来更小、运行更便宜的模型；Llama 3 8B 约为每参数 1,900 个 token。</translation>
+    </message>
+    <message>
+        <source>{0}:</source>
+        <translation>{0}：</translation>
+    </message>
+    <message>
+        <source>Predicted loss of this model size against training tokens. Dot: the chosen tokens; dashed line: 20 tokens per parameter.</source>
+        <translation>该规模模型的预测损失随训练 token 数的变化。圆点：所选 token 数；虚线：每参数 20 个 token。</translation>
+    </message>
+    <message>
+        <source>{0} FLOP</source>
+        <translation>{0} FLOP</translation>
+    </message>
+    <message>
+        <source>{0} tokens (20 per parameter); {1} tokens (fit)</source>
+        <translation>{0} token（每参数 20 个）；{1} token（拟合）</translation>
+    </message>
+    <message>
+        <source>{0:.3f} nats/token (at the 20× optimum: {1:.3f})</source>
+        <translation>{0:.3f} nats/token（20 倍最优点：{1:.3f}）</translation>
+    </message>
+    <message>
+        <source>{0} parameters on {1} tokens</source>
+        <translation>{0} 参数，{1} token</translation>
+    </message>
+    <message>
+        <source>at the compute optimum</source>
+        <translation>处于计算最优点</translation>
+    </message>
+    <message>
+        <source>trained {0:.1f}× past the compute optimum (smaller and cheaper to run than a compute-optimal model of the same training cost)</source>
+        <translation>训练量为计算最优点的 {0:.1f} 倍（比同等训练成本的计算最优模型更小、运行更便宜）</translation>
+    </message>
+    <message>
+        <source>under-trained: {0:.0%} of the compute-optimal tokens</source>
+        <translation>训练不足：仅为计算最优 token 数的 {0:.0%}</translation>
+    </message>
+    <message>
+        <source>Mixture of experts: the Chinchilla fit is for dense models; compute counts the {0} active parameters.</source>
+        <translation>混合专家：Chinchilla 拟合针对稠密模型；计算量按 {0} 个激活参数计。</translation>
+    </message>
+    <message>
+        <source>Scaling law</source>
+        <translation>缩放定律</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Print the performance figures as one JSON object (issue #9). ``--quick`` uses fewer repetitions.
+
+    python tests/benchmarks/run.py [--quick]
+
+Figures owned by the app shell: ``startup_ratio`` (``--smoke-test`` wall time ÷ a bare PySide6 + pyqtgraph
+window with four plot tabs, median of alternating pairs), ``drag_max_stall_ms`` (longest gap between 10 ms
+timer ticks on the GUI thread while the context slider is dragged across its range and back) and
+``idle_rss_mb``. Each entry of ``FIGURES`` is a function of ``quick`` returning a dict of figures: add
+the engines' figures there.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the package from this checkout
+
+from benchmarks.engine_figures import detect_stall, estimate_ms, sweep_ms  # noqa: E402
+from benchmarks.figures import drag_stall, idle_rss, startup_ratio  # noqa: E402
+
+
+FIGURES = [
+    lambda quick: startup_ratio(2 if quick else 5),
+    lambda quick: drag_stall(),
+    lambda quick: idle_rss(),
+    estimate_ms,
+    sweep_ms,
+    detect_stall,
+]
+
+
+def figures(quick: bool) -> dict:
+    out = {}
+    for measure in FIGURES:
+        out.update(measure(quick))
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(figures("--quick" in sys.argv), indent=2))
