@@ -71,11 +71,30 @@ def _quiet_offscreen_warnings() -> None:
 
 def _identify(app) -> None:
     from . import __version__
+    from .desktop_entry import APP_ID
 
     app.setApplicationName("llmplanner")
     app.setApplicationDisplayName("llmplanner")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("llmplanner")
+    # Wayland and the taskbars match a window to its desktop file by this name (io.github.llmplanner.desktop,
+    # written by --install-desktop-entry and the installers)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+
+
+def app_icon():
+    """The application icon at every size shipped in ``resources/icons`` (read as bytes: works from a wheel,
+    a checkout and a frozen bundle alike)."""
+    from .core.resources import resource
+    from .desktop_entry import ICON_SIZES
+    from .gui.qt import QtGui
+
+    icon = QtGui.QIcon()
+    for n in ICON_SIZES:
+        pixmap = QtGui.QPixmap()
+        pixmap.loadFromData(resource("icons", f"llmplanner-{n}.png").read_bytes(), "PNG")
+        icon.addPixmap(pixmap)
+    return icon
 
 
 # -- the interactive app ------------------------------------------------------------------------------------------

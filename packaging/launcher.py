@@ -1,8 +1,8 @@
 """The frozen app's entry script (PyInstaller runs it; it is not part of the installed package).
 
-Both executables of the bundle start here: ``llmplanner`` (no console window on Windows) and ``llmplanner-cli``
-(a console program, for the command line on Windows). Without arguments they open the app, with a subcommand
-they are the command line, exactly like ``python -m llmplanner``.
+The bundle's executables start here: ``llmplanner`` (no console window on Windows) and, on Windows,
+``llmplanner-cli`` (a console program, for the command line). Without arguments they open the app, with a
+subcommand they are the command line, exactly like ``python -m llmplanner``.
 """
 import os
 import sys
@@ -25,6 +25,9 @@ def _arguments() -> list:
 
 if __name__ == "__main__":
     _usable_streams()
+    # The bundle leaves out hf_xet (Xet storage for large weight files; the app fetches config.json and header
+    # ranges over plain HTTP): say so to huggingface_hub, which otherwise warns that it falls back to HTTP.
+    os.environ.setdefault("HF_HUB_DISABLE_XET", "1")
     from llmplanner.__main__ import main
 
     sys.exit(main(_arguments()))

@@ -73,3 +73,13 @@ def test_the_committed_pngs_are_renders_of_the_current_svg(qapp, size):
             a, b = fresh.pixelColor(x, y), committed.pixelColor(x, y)
             worst = max(worst, *(abs(p - q) for p, q in zip(a.getRgb(), b.getRgb())))
     assert worst <= 24, f"the {size} px PNG differs from a render of the SVG: run packaging/make_icons.py"
+
+
+@pytest.mark.gui
+def test_the_app_shows_the_icon_and_names_its_desktop_file(qapp):
+    from llmplanner.app import _identify
+    from llmplanner.desktop_entry import APP_ID
+
+    _identify(qapp)
+    assert {s.width() for s in qapp.windowIcon().availableSizes()} == set(make_icons.HICOLOR_SIZES)
+    assert qapp.desktopFileName() == APP_ID

@@ -301,14 +301,15 @@ def import_torch():
     """``torch``, after making sure transformers is there too; ``CheckUnavailable`` names what is missing."""
     import importlib.util
 
-    try:
-        import torch
-    except ImportError as e:
-        missing = f"torch ({e})"
-    else:
-        if importlib.util.find_spec("transformers") is not None:
-            return torch
+    if importlib.util.find_spec("transformers") is None:  # looked up first: importing torch takes seconds
         missing = "transformers"
+    else:
+        try:
+            import torch
+        except ImportError as e:
+            missing = f"torch ({e})"
+        else:
+            return torch
     frozen = getattr(sys, "frozen", False)
     how = ("this packaged llmplanner is built without them; use a build made with "
            "`python packaging/build.py --with-torch`" if frozen else "install them with `pip install torch "
