@@ -176,6 +176,18 @@ def test_mutated_gguf(mutation):
     _only_header_errors(_mutate(VALID_GGUF, mutation), ".gguf", read_gguf_header, load_gguf_model)
 
 
+def test_a_block_count_beyond_the_stored_blocks_is_refused_at_once(tmp_path):
+    """A flipped byte once made block_count about 2**31: reading looped over every claimed block (fuzzing hung)."""
+    key = b"llama.block_count"
+    value_at = VALID_GGUF.index(key) + len(key) + 4  # after the key comes its uint32 type tag, then the value
+    data = bytearray(VALID_GGUF)
+    data[value_at:value_at + 4] = struct.pack("<I", 2**31)
+    path = tmp_path / "huge-block-count.gguf"
+    path.write_bytes(bytes(data))
+    with pytest.raises(HeaderError, match="says 2147483648 blocks but the file has tensors for 1"):
+        load_gguf_model(str(path))
+
+
 @FAST
 @given(_mutations(VALID_ST))
 def test_mutated_safetensors(mutation):

@@ -203,7 +203,12 @@ def architecture_from_gguf(header: GGUFHeader) -> tuple[Architecture, list[str]]
     vocab, width = embd
     hidden = m.int("embedding_length", width)
     nextn = m.int("nextn_predict_layers", 0, minimum=0)
-    layers = m.int("block_count") - nextn
+    blocks = m.int("block_count")
+    stored = len({name.split(".")[1] for name in m.shapes if name.startswith("blk.")})
+    if blocks > stored:  # every block has tensors named blk.<i>.*; a larger count is a damaged header
+        raise HeaderError(f"says {blocks} blocks but the file has tensors for {stored}", source=source,
+                          field=f"{arch}.block_count")
+    layers = blocks - nextn
     if nextn:
         notes.append(f"{nextn} multi-token-prediction block(s) stored after the {layers} layers are not counted")
     if layers < 1:
