@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from .crashlog import write_crash_log
+from .paths import config_dir
 
 TITLE = "llmplanner cannot start"
 HEADLESS_FLAGS = ("--smoke-test", "--screenshot")
@@ -132,16 +133,6 @@ def qt_problem(env: Mapping[str, str] | None = None) -> str | None:
 
 # -- the settings folder ------------------------------------------------------------------------------------------
 
-def settings_folder() -> Path:
-    """The app's settings folder (``LLMPLANNER_CONFIG_DIR`` overrides platformdirs' ``user_config_dir``)."""
-    override = os.environ.get("LLMPLANNER_CONFIG_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("llmplanner", appauthor=False))
-
-
 def folder_problem(folder: Path) -> str | None:
     """Why files cannot be written in ``folder`` (created if missing), or None."""
     try:
@@ -231,7 +222,7 @@ def start_gui(argv: Sequence[str], dialog: Callable[..., bool] = show_dialog) ->
         report(f"the desktop app cannot be loaded: {e}", e, interactive=interactive, qt_usable=True, dialog=dialog)
         return 1
     if interactive:
-        folder = settings_folder()
+        folder = config_dir()
         why = folder_problem(folder)
         if why:
             report(f"the settings folder {folder} cannot be written ({why}): llmplanner starts with its default "

@@ -151,7 +151,8 @@ def desktop_entry_check(target: Target, home: Path) -> Result:
         return Result(name, False, f"{desktop} was not written")
     validate = shutil.which("desktop-file-validate")
     if validate is None:
-        return Result(name, False, "desktop-file-validate is missing (Debian/Ubuntu: apt-get install desktop-file-utils)")
+        return Result(name, False, "desktop-file-validate is missing (Debian, Ubuntu: apt-get install "
+                      "desktop-file-utils)")
     v = subprocess.run([validate, str(desktop)], capture_output=True, text=True)
     if v.returncode != 0 or v.stdout.strip() or v.stderr.strip():
         return Result(name, False, f"desktop-file-validate: {v.stdout}{v.stderr}")
@@ -223,7 +224,8 @@ def wheel_contents_check(wheel: Path) -> Result:
     scripts = re.search(r"\[console_scripts\]\s*\nllmplanner = llmplanner.__main__:main", entry_points)
     gui = re.search(r"\[gui_scripts\]\s*\nllmplanner-gui = llmplanner.__main__:gui_main", entry_points)
     if not (scripts and gui):
-        return Result(name, False, f"entry points are not llmplanner (console) and llmplanner-gui (gui):\n{entry_points}")
+        return Result(name, False, "entry points are not llmplanner (console) and llmplanner-gui (gui):\n"
+                      + entry_points)
     return Result(name, True)
 
 
