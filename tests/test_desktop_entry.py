@@ -142,6 +142,7 @@ def test_launch_command_prefers_the_windowless_launcher_of_an_installed_copy(tmp
     script.chmod(0o755)
     monkeypatch.setattr(de, "_installed", lambda: True)
     monkeypatch.setattr(sys, "executable", str(tmp_path / "bin" / "python"))
+    monkeypatch.setattr(de.sysconfig, "get_path", lambda name, scheme=None: str(tmp_path / "bin"))
     assert de.launch_command() == ([str(script)], None)
     script.unlink()  # installed without its scripts (pip --no-binary oddities): the interpreter still works
     assert de.launch_command() == ([str(tmp_path / "bin" / "python"), "-m", "llmplanner"], None)
