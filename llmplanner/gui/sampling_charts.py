@@ -75,8 +75,20 @@ class TokenAxis(pg.AxisItem):
         widest = max((metrics.horizontalAdvance(t) for t in labels), default=0)
         stagger = widest + 6 > slot
         ticks = [(i, ("\n" + t) if stagger and i % 2 else t) for i, t in enumerate(labels)]
-        self.setTicks([ticks, []])
-        self.setHeight(metrics.height() * (2 if stagger else 1) + 10)
+        if ticks != self.__dict__.get("_ticks"):  # an unchanged axis is not redrawn
+            self._ticks = ticks
+            self.setTicks([ticks, []])
+        height = metrics.height() * (2 if stagger else 1) + 10
+        if height != self.__dict__.get("_height"):
+            self._height = height
+            self.setHeight(height)
+
+
+def _cache_axes(plot: pg.PlotWidget) -> None:
+    """Keep each axis as a pixmap until its ticks or range change: while a slider moves only the bars change,
+    and redrawing the axes' text every frame was the largest part of a frame."""
+    for name in ("left", "right", "bottom"):
+        plot.getPlotItem().getAxis(name).setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def _bars(color: str, width: float) -> pg.BarGraphItem:
@@ -113,8 +125,7 @@ class TokenBarsChart(ThemedPlot):
                                         pen=pg.mkPen(REMOVED_COLOR, style=QtCore.Qt.PenStyle.DashLine))
         for bars in (self.before_kept, self.before_removed, self.after, self.unlisted):
             self.addItem(bars)
-        self.cumulative = pg.PlotDataItem([], [], pen=pg.mkPen(CUMULATIVE_COLOR, width=1.5), symbol="o",
-                                          symbolSize=4, symbolBrush=CUMULATIVE_COLOR, symbolPen=None)
+        self.cumulative = pg.PlotCurveItem([], [], pen=pg.mkPen(CUMULATIVE_COLOR, width=2))
         self.cumulative_box.addItem(self.cumulative)
         self.lines: dict[str, pg.InfiniteLine] = {}
         for key, color in LINE_COLORS.items():
@@ -127,6 +138,16 @@ class TokenBarsChart(ThemedPlot):
             self.lines[key] = line
         self.view = None
         self.labels: list[str] = []
+        _cache_axes(self)
+        self.apply_palette()
+
+    def apply_palette(self) -> None:
+        super().apply_palette()
+        item = self.getPlotItem()
+        if item is not None and "cumulative_box" in self.__dict__:  # the right axis belongs to the green line
+            right = item.getAxis("right")
+            right.setPen(pg.mkPen(CUMULATIVE_COLOR))
+            right.setTextPen(pg.mkPen(CUMULATIVE_COLOR))
 
     def _on_view_resized(self, *_):
         vb = self.getPlotItem().getViewBox()

@@ -112,6 +112,13 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _set_text(widget, text: str) -> None:
+    """``setText`` only when the text changes: an unchanged label or cell is not laid out again (a drag redraws
+    the tab up to 60 times a second)."""
+    if widget.text() != text:
+        widget.setText(text)
+
+
 class SamplingTab(PlanTab):
     tab_id = "sampling"
 
@@ -271,9 +278,11 @@ class SamplingTab(PlanTab):
         self.token_table.verticalHeader().setVisible(False)
         compact_rows(self.token_table)
         th = self.token_table.horizontalHeader()
+        # fixed widths: a column sized to its contents is measured again on every change (every slider move)
         th.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Interactive)
         for c in (1, 2):
-            th.setSectionResizeMode(c, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+            th.setSectionResizeMode(c, QtWidgets.QHeaderView.ResizeMode.Fixed)
+            self.token_table.setColumnWidth(c, self.fontMetrics().horizontalAdvance("0.0000%") + 12)
         th.setSectionResizeMode(3, QtWidgets.QHeaderView.ResizeMode.Stretch)
         self.token_table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("M") * 6)
         chain_row = QtWidgets.QHBoxLayout()
@@ -660,7 +669,7 @@ class SamplingTab(PlanTab):
                 caption = self.tr("{0} is off here: {1}").format(name, stage.note)
             if stage.note and stage.active:
                 caption += " " + stage.note + "."
-        self.caption.setText(caption)
+        _set_text(self.caption, caption)
         self._show_legend(before, after, view)
         self.chart.show_view(view, self._line_texts(view))
         self._fill_token_table(view)
@@ -694,12 +703,14 @@ class SamplingTab(PlanTab):
                                                                                "epsilon_cutoff", "eta": "eta_cutoff",
                                                                                "min_probability": "mirostat"}.get(key, key)),
                                     "┅"))
-        self.legend.setText("&nbsp;&nbsp; ".join(parts))
+        _set_text(self.legend, "&nbsp;&nbsp; ".join(parts))
 
     def _fill_token_table(self, view: BarsView) -> None:
         table = self.token_table
         before, after = (self.tr("Raw"), self.tr("Final")) if view.whole_chain else (self.tr("In"), self.tr("Out"))
-        table.setHorizontalHeaderLabels([self.tr("Token"), before, after, self.tr("Removed by")])
+        headers = [self.tr("Token"), before, after, self.tr("Removed by")]
+        if [table.horizontalHeaderItem(c).text() if table.horizontalHeaderItem(c) else "" for c in range(4)] != headers:
+            table.setHorizontalHeaderLabels(headers)
         rows = view.ids.size + 1 + (1 if view.unlisted > 0 else 0)
         if table.rowCount() != rows:
             table.setRowCount(rows)
@@ -717,17 +728,17 @@ class SamplingTab(PlanTab):
             cells = (fmt.token_text(view.labels[r], 18), fmt.probability(view.before[r]),
                      fmt.probability(view.after[r]), short_name(stages[by].key) if by >= 0 else "")
             for c, text in enumerate(cells):
-                table.item(r, c).setText(text)
+                _set_text(table.item(r, c), text)
             table.item(r, 0).setToolTip(repr(view.labels[r]))
         r = view.ids.size
         table.item(r, 0).setToolTip(self.tr("The {0} tokens without a bar of their own").format(
             fmt.exact(view.rest_count)))
         for c, text in enumerate((self.tr("others"),
                                   fmt.probability(view.rest_before), fmt.probability(view.rest_after), "")):
-            table.item(r, c).setText(text)
+            _set_text(table.item(r, c), text)
         if view.unlisted > 0:
             for c, text in enumerate((self.tr("unlisted"), fmt.probability(view.unlisted), "–", "")):
-                table.item(r + 1, c).setText(text)
+                _set_text(table.item(r + 1, c), text)
 
     @Slot(int)
     def _on_strip_stage_selected(self, index: int) -> None:

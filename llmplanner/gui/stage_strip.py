@@ -10,9 +10,20 @@ from ..core.sampling.view import StageSummary
 from . import format as fmt
 from .qt import QtCore, QtGui, QtWidgets, Signal, Slot, translate
 
-#: A short name per stage key (the engines' own labels are in the tooltip).
+_NAMES: dict[str, dict[str, str]] = {}
+
+
 def short_name(key: str) -> str:
-    names = {
+    """A short name per stage key (the engines' own labels are in the tooltip), in the current language."""
+    lang = QtCore.QLocale().name()
+    names = _NAMES.get(lang)
+    if names is None:
+        names = _NAMES[lang] = _short_names()
+    return names.get(key, key)
+
+
+def _short_names() -> dict[str, str]:
+    return {
         "input": translate("StageStrip", "input"),
         "logit_bias": translate("StageStrip", "logit bias"),
         "penalties": translate("StageStrip", "penalties"),
@@ -30,7 +41,6 @@ def short_name(key: str) -> str:
         "mirostat": translate("StageStrip", "Mirostat"),
         "greedy": translate("StageStrip", "greedy"),
     }
-    return names.get(key, key)
 
 
 def _title(summary: StageSummary, value: str) -> str:
@@ -107,12 +117,15 @@ class StageStrip(QtWidgets.QScrollArea):
                                   self.tr("ppl {0}").format(_ppl(s.perplexity))))
             else:
                 text = "\n".join((title, self.tr("off"), "", ""))
-            b.setText(text)
-            font = b.font()
-            font.setItalic(not s.active and i > 0)
-            b.setFont(font)
-            b.setEnabled(True)
-            self._dim(b, not s.active and i > 0)
+            dim = not s.active and i > 0
+            if b.text() != text:
+                b.setText(text)
+            if b.property("dimmed") != dim:
+                b.setProperty("dimmed", dim)
+                font = b.font()
+                font.setItalic(dim)
+                b.setFont(font)
+                self._dim(b, dim)
             b.setToolTip(self._tooltip(i, s, sources.get(i, "")))
             b.setAccessibleName(title)
         for j in range(len(summaries), len(self.buttons)):
