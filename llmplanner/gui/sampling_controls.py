@@ -85,92 +85,91 @@ def groups() -> list[tuple[str, list[str]]]:
 
 def texts() -> dict[str, tuple[str, str]]:
     """Each setting's label and its tooltip: what it does in a sentence or two, its range and unit."""
-    t = lambda s: translate("SamplerControls", s)  # noqa: E731
     return {
-        "temperature": (t("Temperature"), t(
+        "temperature": (translate("SamplerControls", "Temperature"), translate("SamplerControls",
             "Divides every logit by T before the softmax: below 1 sharpens the distribution, above 1 flattens "
             "it. 0 or less means greedy in llama.cpp and vLLM; transformers refuses it. No unit; usually 0–2.")),
-        "dynatemp_range": (t("Dynamic range"), t(
+        "dynatemp_range": (translate("SamplerControls", "Dynamic range"), translate("SamplerControls",
             "llama.cpp dynamic temperature: the temperature moves within T ± range, higher when the "
             "distribution is uncertain (high entropy). 0 = off. No unit.")),
-        "dynatemp_exponent": (t("Dynamic exponent"), t(
+        "dynatemp_exponent": (translate("SamplerControls", "Dynamic exponent"), translate("SamplerControls",
             "How the dynamic temperature follows the entropy: 1 is linear, larger values stay near the low end "
             "longer. No unit.")),
-        "top_k": (t("Top-k"), t(
+        "top_k": (translate("SamplerControls", "Top-k"), translate("SamplerControls",
             "Keeps only the k most likely tokens. 0 = off (every token); vLLM also takes -1 for off. "
             "A whole number of tokens.")),
-        "top_p": (t("Top-p"), t(
+        "top_p": (translate("SamplerControls", "Top-p"), translate("SamplerControls",
             "Nucleus sampling: keeps the most likely tokens until their cumulative probability reaches p "
             "(Holtzman et al. 2020). 1 = off. A probability, 0–1.")),
-        "min_p": (t("Min-p"), t(
+        "min_p": (translate("SamplerControls", "Min-p"), translate("SamplerControls",
             "Drops every token whose probability is below min-p × the top token's probability (Nguyen et al. "
             "2024). 0 = off. A fraction, 0–1.")),
-        "typical_p": (t("Typical-p"), t(
+        "typical_p": (translate("SamplerControls", "Typical-p"), translate("SamplerControls",
             "Locally typical sampling: keeps the tokens whose surprise is closest to the entropy until their "
             "probability reaches p (Meister et al. 2023). 1 = off. A probability, 0–1.")),
-        "top_n_sigma": (t("Top-n-σ"), t(
+        "top_n_sigma": (translate("SamplerControls", "Top-n-σ"), translate("SamplerControls",
             "llama.cpp: keeps the tokens whose logit is within n standard deviations of the top logit (Tang et "
             "al. 2024). 0 or less = off. In standard deviations of the logits.")),
-        "epsilon_cutoff": (t("Epsilon cut-off"), t(
+        "epsilon_cutoff": (translate("SamplerControls", "Epsilon cut-off"), translate("SamplerControls",
             "transformers: drops every token whose probability is below ε (Hewitt et al. 2022). 0 = off. "
             "A probability, e.g. 0.0003.")),
-        "eta_cutoff": (t("Eta cut-off"), t(
+        "eta_cutoff": (translate("SamplerControls", "Eta cut-off"), translate("SamplerControls",
             "transformers: drops tokens below min(η, √η·e^−H), a cut-off that falls as the entropy H rises "
             "(Hewitt et al. 2022). 0 = off. A probability, e.g. 0.0009.")),
-        "xtc_probability": (t("XTC probability"), t(
+        "xtc_probability": (translate("SamplerControls", "XTC probability"), translate("SamplerControls",
             "llama.cpp XTC (exclude top choices): how often it removes every token above the threshold except "
             "the least likely of them. The chart mixes both outcomes. 0 = off. A probability, 0–1.")),
-        "xtc_threshold": (t("XTC threshold"), t(
+        "xtc_threshold": (translate("SamplerControls", "XTC threshold"), translate("SamplerControls",
             "The probability a token needs to count as a top choice for XTC. Above 0.5 XTC is off. "
             "A probability, 0–0.5.")),
-        "min_keep": (t("Min-keep"), t(
+        "min_keep": (translate("SamplerControls", "Min-keep"), translate("SamplerControls",
             "llama.cpp: top-p, min-p, typical-p and XTC keep at least this many tokens. 0 = no minimum. "
             "A number of tokens.")),
-        "history": (t("History"), t(
+        "history": (translate("SamplerControls", "History"), translate("SamplerControls",
             "The tokens before this one, oldest first, for the penalties and DRY: token ids or token texts "
             "separated by commas (quote texts with spaces or commas: \" Paris\").")),
-        "prompt_length": (t("Prompt length"), t(
+        "prompt_length": (translate("SamplerControls", "Prompt length"), translate("SamplerControls",
             "How many of the history's tokens are the prompt. vLLM counts frequency and presence over the "
             "generated tokens only. A number of tokens.")),
-        "repetition_penalty": (t("Repetition penalty"), t(
+        "repetition_penalty": (translate("SamplerControls", "Repetition penalty"), translate("SamplerControls",
             "Divides the positive logits (multiplies the negative ones) of tokens found in the history "
             "(Keskar et al. 2019). 1 = off. A factor, usually 1–1.3.")),
-        "frequency_penalty": (t("Frequency penalty"), t(
+        "frequency_penalty": (translate("SamplerControls", "Frequency penalty"), translate("SamplerControls",
             "Subtracts this × the number of times a token occurs in the history from its logit. 0 = off. "
             "In logits; vLLM accepts -2 to 2.")),
-        "presence_penalty": (t("Presence penalty"), t(
+        "presence_penalty": (translate("SamplerControls", "Presence penalty"), translate("SamplerControls",
             "Subtracts this once from the logit of every token found in the history. 0 = off. In logits; "
             "vLLM accepts -2 to 2.")),
-        "penalty_last_n": (t("Penalty window"), t(
+        "penalty_last_n": (translate("SamplerControls", "Penalty window"), translate("SamplerControls",
             "How many of the latest history tokens the penalties look at (repeat_last_n). -1 = all of them, "
             "0 = penalties off. A number of tokens.")),
-        "dry_multiplier": (t("DRY multiplier"), t(
+        "dry_multiplier": (translate("SamplerControls", "DRY multiplier"), translate("SamplerControls",
             "llama.cpp DRY (don't repeat yourself): penalises tokens that would extend a sequence already in "
             "the history, by multiplier × base^(length − allowed length). 0 = off.")),
-        "dry_base": (t("DRY base"), t(
+        "dry_base": (translate("SamplerControls", "DRY base"), translate("SamplerControls",
             "How fast the DRY penalty grows with every repeated token beyond the allowed length. At least 1 "
             "(llama-server uses 1.75 below that).")),
-        "dry_allowed_length": (t("DRY allowed length"), t(
+        "dry_allowed_length": (translate("SamplerControls", "DRY allowed length"), translate("SamplerControls",
             "Repeated sequences up to this long are not penalised by DRY. A number of tokens.")),
-        "dry_penalty_last_n": (t("DRY window"), t(
+        "dry_penalty_last_n": (translate("SamplerControls", "DRY window"), translate("SamplerControls",
             "How much of the history DRY scans. -1 = all of it, 0 = DRY off. A number of tokens.")),
-        "dry_sequence_breakers": (t("DRY breakers"), t(
+        "dry_sequence_breakers": (translate("SamplerControls", "DRY breakers"), translate("SamplerControls",
             "Texts that end a repetition for DRY, as quoted strings separated by commas, e.g. \"\\n\", \":\".")),
-        "logit_bias": (t("Logit bias"), t(
+        "logit_bias": (translate("SamplerControls", "Logit bias"), translate("SamplerControls",
             "Adds a number to chosen tokens' logits: 'token: bias' pairs separated by commas (ids or token "
             "texts); -inf forbids a token. In logits.")),
-        "mirostat": (t("Mirostat"), t(
+        "mirostat": (translate("SamplerControls", "Mirostat"), translate("SamplerControls",
             "llama.cpp Mirostat replaces the truncation samplers with a feedback loop that keeps the surprise "
             "of the chosen tokens near τ (Basu et al. 2021). Off, version 1 or version 2.")),
-        "mirostat_tau": (t("Mirostat τ"), t(
+        "mirostat_tau": (translate("SamplerControls", "Mirostat τ"), translate("SamplerControls",
             "Mirostat's target surprise: the average −log₂ p of the chosen tokens. In bits.")),
-        "mirostat_eta": (t("Mirostat η"), t(
+        "mirostat_eta": (translate("SamplerControls", "Mirostat η"), translate("SamplerControls",
             "How fast Mirostat corrects its threshold after each token. A learning rate, usually 0.1.")),
-        "samplers": (t("Sampler order"), t(
+        "samplers": (translate("SamplerControls", "Sampler order"), translate("SamplerControls",
             "llama.cpp's chain order (--samplers): names separated by ';' (penalties, dry, top_n_sigma, top_k, "
             "typ_p, top_p, min_p, xtc, temperature) or a --sampling-seq string such as 'edskypmxt'. A sampler "
             "left out does not run.")),
-        "do_sample": (t("Sample (do_sample)"), t(
+        "do_sample": (translate("SamplerControls", "Sample (do_sample)"), translate("SamplerControls",
             "transformers: unticked is greedy search, the most likely token after the penalties; the sampling "
             "settings are then unused.")),
     }

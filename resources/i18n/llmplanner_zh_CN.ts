@@ -759,6 +759,81 @@
     </message>
 </context>
 <context>
+    <name>ComparePage</name>
+    <message>
+        <source>Same values: the selected engine&apos;s settings, sent to every engine</source>
+        <translation>相同数值：把所选引擎的设置原样发给每个引擎</translation>
+    </message>
+    <message>
+        <source>Same request: what you did not set takes each engine&apos;s default</source>
+        <translation>相同请求：未设置的项取各引擎自己的默认值</translation>
+    </message>
+    <message>
+        <source>Same request: the settings you set go to every engine, each fills in the rest with its own defaults (what happens when one request goes to several servers). Same values: every engine gets the numbers the selected engine ran with, so only the engines&apos; order and boundaries differ.</source>
+        <translation>相同请求：你设置的项发给每个引擎，其余由各引擎用自己的默认值补全（同一请求发到多个服务器时的情形）。相同数值：每个引擎都拿到所选引擎实际使用的数值，因此差别只来自各引擎的顺序与边界处理。</translation>
+    </message>
+    <message>
+        <source>raw</source>
+        <translation>原始</translation>
+    </message>
+    <message>
+        <source>Kept</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>Entropy</source>
+        <translation>熵</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Chain, in order</source>
+        <translation>采样链（按顺序）</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Compare:</source>
+        <translation>比较：</translation>
+    </message>
+    <message>
+        <source>Every engine keeps the same {0} tokens.</source>
+        <translation>每个引擎都保留相同的 {0} 个词元。</translation>
+    </message>
+    <message>
+        <source>{0}: {1} tokens</source>
+        <translation>{0}：{1} 个词元</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The kept sets differ&lt;/b&gt; — {0}.</source>
+        <translation>&lt;b&gt;保留集合不同&lt;/b&gt;——{0}。</translation>
+    </message>
+    <message>
+        <source>Kept by some engines only: {0}.</source>
+        <translation>仅部分引擎保留：{0}。</translation>
+    </message>
+    <message>
+        <source>Refused by {0}.</source>
+        <translation>被 {0} 拒绝。</translation>
+    </message>
+    <message>
+        <source>refused: {0}</source>
+        <translation>拒绝：{0}</translation>
+    </message>
+    <message>
+        <source>{0:.3f} bits</source>
+        <translation>{0:.3f} 比特</translation>
+    </message>
+    <message>
+        <source>nothing: the raw distribution</source>
+        <translation>无：即原始分布</translation>
+    </message>
+</context>
+<context>
     <name>ComparePanel</name>
     <message>
         <source>A built-in model to compare with the plan&apos;s model.</source>
@@ -864,6 +939,185 @@
     <message>
         <source>of {0}</source>
         <translation>/ {0}</translation>
+    </message>
+</context>
+<context>
+    <name>DistributionPanel</name>
+    <message>
+        <source>Distribution</source>
+        <extracomment>An example list: logits with a three-way tie, to see how each engine&apos;s top-k cuts through a tie.</extracomment>
+        <translation>分布</translation>
+    </message>
+    <message>
+        <source>Synthetic (Zipf-like)</source>
+        <translation>合成（类 Zipf）</translation>
+    </message>
+    <message>
+        <source>Typed list</source>
+        <translation>手动列表</translation>
+    </message>
+    <message>
+        <source>From a running engine</source>
+        <translation>来自运行中的引擎</translation>
+    </message>
+    <message>
+        <source>Synthetic: a Zipf-Mandelbrot distribution with readable pseudo-tokens. Typed: your own &apos;token: value&apos; list. From a running engine: the real next-token probabilities after a prompt, from llama-server, an OpenAI-compatible server (vLLM, LM Studio …) or Ollama on your machine.</source>
+        <translation>合成：带可读伪词元的 Zipf–Mandelbrot 分布。手动列表：你自己的“词元: 数值”列表。来自运行中的引擎：本机上的 llama-server、OpenAI 兼容服务器（vLLM、LM Studio……）或 Ollama 在给定提示后给出的真实下一词元概率。</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> 个词元</translation>
+    </message>
+    <message>
+        <source>How many tokens the vocabulary has (2 to 262,144). It starts at the plan&apos;s model&apos;s vocabulary.</source>
+        <translation>词表中的词元数（2 到 262,144）。初始值为计划中模型的词表大小。</translation>
+    </message>
+    <message>
+        <source>The probability of the most likely token: high when the model is sure of the next token, low when many continuations fit. In percent.</source>
+        <translation>最可能词元的概率：模型对下一个词元很确定时高，很多续写都合适时低。单位为百分比。</translation>
+    </message>
+    <message>
+        <source>How fast the tail falls off: p(rank r) ∝ (r + q)^−s (Zipf–Mandelbrot). About 1 for natural text; larger values give a shorter tail. No unit.</source>
+        <translation>尾部衰减的快慢：p(名次 r) ∝ (r + q)^−s（Zipf–Mandelbrot）。自然文本约为 1；数值越大尾部越短。无单位。</translation>
+    </message>
+    <message>
+        <source>Vocabulary:</source>
+        <translation>词表：</translation>
+    </message>
+    <message>
+        <source>Top token:</source>
+        <translation>最高词元：</translation>
+    </message>
+    <message>
+        <source>Tail exponent:</source>
+        <translation>尾部指数：</translation>
+    </message>
+    <message>
+        <source>Type or paste &apos;token: value&apos; lines (logits or probabilities) on the Token list page.</source>
+        <translation>在“词元列表”页输入或粘贴“词元: 数值”行（logit 或概率）。</translation>
+    </message>
+    <message>
+        <source>Edit the list</source>
+        <translation>编辑列表</translation>
+    </message>
+    <message>
+        <source>llama-server (/completion)</source>
+        <translation>llama-server（/completion）</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible (/v1/completions)</source>
+        <translation>OpenAI 兼容（/v1/completions）</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible chat (/v1/chat/completions)</source>
+        <translation>OpenAI 兼容对话（/v1/chat/completions）</translation>
+    </message>
+    <message>
+        <source>Ollama (/api/generate)</source>
+        <translation>Ollama（/api/generate）</translation>
+    </message>
+    <message>
+        <source>Which API the server speaks. vLLM, LM Studio and llama-server all answer the OpenAI-compatible ones; Ollama needs 0.12.11 or newer for log-probabilities.</source>
+        <translation>服务器使用哪种 API。vLLM、LM Studio 和 llama-server 都支持 OpenAI 兼容接口；Ollama 需要 0.12.11 或更新版本才能返回对数概率。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s address, e.g. http://127.0.0.1:8080 (the API&apos;s usual path is added when none is given).</source>
+        <translation>服务器地址，例如 http://127.0.0.1:8080（未给出路径时自动加上该 API 的常用路径）。</translation>
+    </message>
+    <message>
+        <source>needed by vLLM and Ollama</source>
+        <translation>vLLM 和 Ollama 需要</translation>
+    </message>
+    <message>
+        <source>The model name the server knows (as &apos;ollama list&apos; shows it); llama-server ignores it.</source>
+        <translation>服务器认识的模型名（如 &apos;ollama list&apos; 所示）；llama-server 会忽略它。</translation>
+    </message>
+    <message>
+        <source>The text before the token to predict.</source>
+        <translation>要预测的词元之前的文本。</translation>
+    </message>
+    <message>
+        <source>How many of the most likely next tokens to ask for (Ollama gives at most 20). The probability of the rest is shown as &apos;unlisted&apos;.</source>
+        <translation>请求多少个最可能的下一词元（Ollama 最多给 20 个）。其余词元的概率显示为“未列出”。</translation>
+    </message>
+    <message>
+        <source>&amp;Fetch</source>
+        <translation>获取(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Ask the server for one token with neutral sampling (temperature 1, nothing cut) and its alternatives; gives up after {0:g} s.</source>
+        <translation>以中性采样（温度 1、不做截断）向服务器请求一个词元及其候选；{0:g} 秒后放弃。</translation>
+    </message>
+    <message>
+        <source>API:</source>
+        <translation>API：</translation>
+    </message>
+    <message>
+        <source>URL:</source>
+        <translation>URL：</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>Prompt:</source>
+        <translation>提示：</translation>
+    </message>
+    <message>
+        <source>Alternatives:</source>
+        <translation>候选数：</translation>
+    </message>
+</context>
+<context>
+    <name>DrawPage</name>
+    <message>
+        <source>How many tokens to draw, each independently from the final distribution (Mirostat moves its threshold after each draw).</source>
+        <translation>抽取多少个词元，每次都独立地从最终分布中抽取（Mirostat 每抽一次会移动它的阈值）。</translation>
+    </message>
+    <message>
+        <source>The same seed draws the same tokens here. Engines use their own random generators, so a seed there picks other tokens.</source>
+        <translation>在这里同一个种子抽出相同的词元。各引擎使用自己的随机数生成器，所以同一种子在引擎里会抽出别的词元。</translation>
+    </message>
+    <message>
+        <source>&amp;Draw</source>
+        <translation>抽取(&amp;D)</translation>
+    </message>
+    <message>
+        <source>share of the draws</source>
+        <translation>抽取占比</translation>
+    </message>
+    <message>
+        <source>final probability</source>
+        <translation>最终概率</translation>
+    </message>
+    <message>
+        <source>Tokens:</source>
+        <translation>词元数：</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>种子：</translation>
+    </message>
+    <message>
+        <source>Drew {0} tokens with seed {1}: {2} different tokens. The largest gap between a token&apos;s share of the draws and its probability is {3} (it shrinks like 1/√N).</source>
+        <translation>用种子 {1} 抽取了 {0} 个词元：共 {2} 种不同词元。词元抽取占比与其概率的最大差距为 {3}（按 1/√N 缩小）。</translation>
+    </message>
+    <message>
+        <source> … ({0} more)</source>
+        <translation> ……（另有 {0} 个）</translation>
+    </message>
+    <message>
+        <source>First draws: {0}{1}</source>
+        <translation>前几次抽取：{0}{1}</translation>
+    </message>
+    <message>
+        <source>The engine itself chose {0} (with its own sampler and random seed).</source>
+        <translation>引擎自己选择了 {0}（用它自己的采样器和随机种子）。</translation>
+    </message>
+    <message>
+        <source>Press Draw to sample tokens from the final distribution.</source>
+        <translation>按“抽取”从最终分布中抽样词元。</translation>
     </message>
 </context>
 <context>
@@ -1330,6 +1584,668 @@
     </message>
 </context>
 <context>
+    <name>SamplerControls</name>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Truncation</source>
+        <translation>截断</translation>
+    </message>
+    <message>
+        <source>Penalties and bias</source>
+        <translation>惩罚与偏置</translation>
+    </message>
+    <message>
+        <source>Mirostat</source>
+        <translation>Mirostat</translation>
+    </message>
+    <message>
+        <source>Chain</source>
+        <translation>采样链</translation>
+    </message>
+    <message>
+        <source>Divides every logit by T before the softmax: below 1 sharpens the distribution, above 1 flattens it. 0 or less means greedy in llama.cpp and vLLM; transformers refuses it. No unit; usually 0–2.</source>
+        <translation>在 softmax 之前把每个 logit 除以 T：小于 1 使分布更尖锐，大于 1 使其更平坦。0 或更小在 llama.cpp 和 vLLM 中表示贪心解码；transformers 会拒绝。无单位，通常为 0–2。</translation>
+    </message>
+    <message>
+        <source>Dynamic range</source>
+        <translation>动态范围</translation>
+    </message>
+    <message>
+        <source>llama.cpp dynamic temperature: the temperature moves within T ± range, higher when the distribution is uncertain (high entropy). 0 = off. No unit.</source>
+        <translation>llama.cpp 动态温度：温度在 T ± 范围内变化，分布越不确定（熵越高）温度越高。0 = 关闭。无单位。</translation>
+    </message>
+    <message>
+        <source>Dynamic exponent</source>
+        <translation>动态指数</translation>
+    </message>
+    <message>
+        <source>How the dynamic temperature follows the entropy: 1 is linear, larger values stay near the low end longer. No unit.</source>
+        <translation>动态温度随熵变化的方式：1 为线性，数值越大越久停留在低端。无单位。</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <source>Keeps only the k most likely tokens. 0 = off (every token); vLLM also takes -1 for off. A whole number of tokens.</source>
+        <translation>只保留最可能的 k 个词元。0 = 关闭（全部词元）；vLLM 也接受 -1 表示关闭。词元个数，整数。</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <source>Nucleus sampling: keeps the most likely tokens until their cumulative probability reaches p (Holtzman et al. 2020). 1 = off. A probability, 0–1.</source>
+        <translation>核采样：按概率从高到低保留词元，直到累计概率达到 p（Holtzman 等，2020）。1 = 关闭。概率，0–1。</translation>
+    </message>
+    <message>
+        <source>Min-p</source>
+        <translation>Min-p</translation>
+    </message>
+    <message>
+        <source>Drops every token whose probability is below min-p × the top token&apos;s probability (Nguyen et al. 2024). 0 = off. A fraction, 0–1.</source>
+        <translation>去掉概率低于 min-p × 最高词元概率的所有词元（Nguyen 等，2024）。0 = 关闭。比例，0–1。</translation>
+    </message>
+    <message>
+        <source>Typical-p</source>
+        <translation>Typical-p</translation>
+    </message>
+    <message>
+        <source>Locally typical sampling: keeps the tokens whose surprise is closest to the entropy until their probability reaches p (Meister et al. 2023). 1 = off. A probability, 0–1.</source>
+        <translation>局部典型采样：按“惊奇度”与熵的接近程度保留词元，直到其概率之和达到 p（Meister 等，2023）。1 = 关闭。概率，0–1。</translation>
+    </message>
+    <message>
+        <source>Top-n-σ</source>
+        <translation>Top-n-σ</translation>
+    </message>
+    <message>
+        <source>llama.cpp: keeps the tokens whose logit is within n standard deviations of the top logit (Tang et al. 2024). 0 or less = off. In standard deviations of the logits.</source>
+        <translation>llama.cpp：保留 logit 与最高 logit 相差不超过 n 个标准差的词元（Tang 等，2024）。0 或更小 = 关闭。单位为 logit 的标准差。</translation>
+    </message>
+    <message>
+        <source>Epsilon cut-off</source>
+        <translation>Epsilon 截断</translation>
+    </message>
+    <message>
+        <source>transformers: drops every token whose probability is below ε (Hewitt et al. 2022). 0 = off. A probability, e.g. 0.0003.</source>
+        <translation>transformers：去掉概率低于 ε 的所有词元（Hewitt 等，2022）。0 = 关闭。概率，例如 0.0003。</translation>
+    </message>
+    <message>
+        <source>Eta cut-off</source>
+        <translation>Eta 截断</translation>
+    </message>
+    <message>
+        <source>transformers: drops tokens below min(η, √η·e^−H), a cut-off that falls as the entropy H rises (Hewitt et al. 2022). 0 = off. A probability, e.g. 0.0009.</source>
+        <translation>transformers：去掉低于 min(η, √η·e^−H) 的词元，该阈值随熵 H 增大而降低（Hewitt 等，2022）。0 = 关闭。概率，例如 0.0009。</translation>
+    </message>
+    <message>
+        <source>XTC probability</source>
+        <translation>XTC 概率</translation>
+    </message>
+    <message>
+        <source>llama.cpp XTC (exclude top choices): how often it removes every token above the threshold except the least likely of them. The chart mixes both outcomes. 0 = off. A probability, 0–1.</source>
+        <translation>llama.cpp XTC（排除首选）：以多大概率去掉阈值以上除最不可能者之外的所有词元。图表把两种结果按概率混合显示。0 = 关闭。概率，0–1。</translation>
+    </message>
+    <message>
+        <source>XTC threshold</source>
+        <translation>XTC 阈值</translation>
+    </message>
+    <message>
+        <source>The probability a token needs to count as a top choice for XTC. Above 0.5 XTC is off. A probability, 0–0.5.</source>
+        <translation>词元被 XTC 视为首选所需的概率。高于 0.5 时 XTC 关闭。概率，0–0.5。</translation>
+    </message>
+    <message>
+        <source>Min-keep</source>
+        <translation>最少保留</translation>
+    </message>
+    <message>
+        <source>llama.cpp: top-p, min-p, typical-p and XTC keep at least this many tokens. 0 = no minimum. A number of tokens.</source>
+        <translation>llama.cpp：top-p、min-p、typical-p 和 XTC 至少保留这么多词元。0 = 无下限。词元个数。</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>The tokens before this one, oldest first, for the penalties and DRY: token ids or token texts separated by commas (quote texts with spaces or commas: &quot; Paris&quot;).</source>
+        <translation>当前词元之前的词元（最早的在前），供惩罚和 DRY 使用：用逗号分隔的词元 id 或词元文本（含空格或逗号的文本要加引号：&quot; Paris&quot;）。</translation>
+    </message>
+    <message>
+        <source>Prompt length</source>
+        <translation>提示长度</translation>
+    </message>
+    <message>
+        <source>How many of the history&apos;s tokens are the prompt. vLLM counts frequency and presence over the generated tokens only. A number of tokens.</source>
+        <translation>历史中有多少词元属于提示。vLLM 只在生成的词元上统计频率和存在惩罚。词元个数。</translation>
+    </message>
+    <message>
+        <source>Repetition penalty</source>
+        <translation>重复惩罚</translation>
+    </message>
+    <message>
+        <source>Divides the positive logits (multiplies the negative ones) of tokens found in the history (Keskar et al. 2019). 1 = off. A factor, usually 1–1.3.</source>
+        <translation>对出现在历史中的词元，正 logit 除以该值（负 logit 乘以该值）（Keskar 等，2019）。1 = 关闭。倍数，通常为 1–1.3。</translation>
+    </message>
+    <message>
+        <source>Frequency penalty</source>
+        <translation>频率惩罚</translation>
+    </message>
+    <message>
+        <source>Subtracts this × the number of times a token occurs in the history from its logit. 0 = off. In logits; vLLM accepts -2 to 2.</source>
+        <translation>从词元的 logit 中减去该值 × 它在历史中出现的次数。0 = 关闭。单位为 logit；vLLM 接受 -2 到 2。</translation>
+    </message>
+    <message>
+        <source>Presence penalty</source>
+        <translation>存在惩罚</translation>
+    </message>
+    <message>
+        <source>Subtracts this once from the logit of every token found in the history. 0 = off. In logits; vLLM accepts -2 to 2.</source>
+        <translation>对出现在历史中的每个词元，从其 logit 中减去该值一次。0 = 关闭。单位为 logit；vLLM 接受 -2 到 2。</translation>
+    </message>
+    <message>
+        <source>Penalty window</source>
+        <translation>惩罚窗口</translation>
+    </message>
+    <message>
+        <source>How many of the latest history tokens the penalties look at (repeat_last_n). -1 = all of them, 0 = penalties off. A number of tokens.</source>
+        <translation>惩罚只看历史中最近的多少个词元（repeat_last_n）。-1 = 全部，0 = 关闭惩罚。词元个数。</translation>
+    </message>
+    <message>
+        <source>DRY multiplier</source>
+        <translation>DRY 系数</translation>
+    </message>
+    <message>
+        <source>llama.cpp DRY (don&apos;t repeat yourself): penalises tokens that would extend a sequence already in the history, by multiplier × base^(length − allowed length). 0 = off.</source>
+        <translation>llama.cpp DRY（不要重复自己）：惩罚会延续历史中已有序列的词元，惩罚量为 系数 × 底数^(长度 − 允许长度)。0 = 关闭。</translation>
+    </message>
+    <message>
+        <source>DRY base</source>
+        <translation>DRY 底数</translation>
+    </message>
+    <message>
+        <source>How fast the DRY penalty grows with every repeated token beyond the allowed length. At least 1 (llama-server uses 1.75 below that).</source>
+        <translation>超出允许长度后，每多重复一个词元 DRY 惩罚增长的快慢。至少为 1（低于 1 时 llama-server 使用 1.75）。</translation>
+    </message>
+    <message>
+        <source>DRY allowed length</source>
+        <translation>DRY 允许长度</translation>
+    </message>
+    <message>
+        <source>Repeated sequences up to this long are not penalised by DRY. A number of tokens.</source>
+        <translation>不超过此长度的重复序列不受 DRY 惩罚。词元个数。</translation>
+    </message>
+    <message>
+        <source>DRY window</source>
+        <translation>DRY 窗口</translation>
+    </message>
+    <message>
+        <source>How much of the history DRY scans. -1 = all of it, 0 = DRY off. A number of tokens.</source>
+        <translation>DRY 扫描多少历史。-1 = 全部，0 = 关闭 DRY。词元个数。</translation>
+    </message>
+    <message>
+        <source>DRY breakers</source>
+        <translation>DRY 断句符</translation>
+    </message>
+    <message>
+        <source>Texts that end a repetition for DRY, as quoted strings separated by commas, e.g. &quot;\n&quot;, &quot;:&quot;.</source>
+        <translation>对 DRY 而言会终止重复的文本，写成用逗号分隔的带引号字符串，例如 &quot;\n&quot;, &quot;:&quot;。</translation>
+    </message>
+    <message>
+        <source>Logit bias</source>
+        <translation>Logit 偏置</translation>
+    </message>
+    <message>
+        <source>Adds a number to chosen tokens&apos; logits: &apos;token: bias&apos; pairs separated by commas (ids or token texts); -inf forbids a token. In logits.</source>
+        <translation>给指定词元的 logit 加上一个数：用逗号分隔的“词元: 偏置”对（id 或词元文本）；-inf 禁止该词元。单位为 logit。</translation>
+    </message>
+    <message>
+        <source>llama.cpp Mirostat replaces the truncation samplers with a feedback loop that keeps the surprise of the chosen tokens near τ (Basu et al. 2021). Off, version 1 or version 2.</source>
+        <translation>llama.cpp Mirostat 用一个反馈回路取代截断采样器，使所选词元的惊奇度保持在 τ 附近（Basu 等，2021）。可选关闭、版本 1 或版本 2。</translation>
+    </message>
+    <message>
+        <source>Mirostat τ</source>
+        <translation>Mirostat τ</translation>
+    </message>
+    <message>
+        <source>Mirostat&apos;s target surprise: the average −log₂ p of the chosen tokens. In bits.</source>
+        <translation>Mirostat 的目标惊奇度：所选词元 −log₂ p 的平均值。单位为比特。</translation>
+    </message>
+    <message>
+        <source>Mirostat η</source>
+        <translation>Mirostat η</translation>
+    </message>
+    <message>
+        <source>How fast Mirostat corrects its threshold after each token. A learning rate, usually 0.1.</source>
+        <translation>Mirostat 每个词元之后修正阈值的快慢。学习率，通常为 0.1。</translation>
+    </message>
+    <message>
+        <source>Sampler order</source>
+        <translation>采样器顺序</translation>
+    </message>
+    <message>
+        <source>llama.cpp&apos;s chain order (--samplers): names separated by &apos;;&apos; (penalties, dry, top_n_sigma, top_k, typ_p, top_p, min_p, xtc, temperature) or a --sampling-seq string such as &apos;edskypmxt&apos;. A sampler left out does not run.</source>
+        <translation>llama.cpp 的采样链顺序（--samplers）：用 &apos;;&apos; 分隔的名称（penalties、dry、top_n_sigma、top_k、typ_p、top_p、min_p、xtc、temperature），或 --sampling-seq 字符串，如 &apos;edskypmxt&apos;。未列出的采样器不运行。</translation>
+    </message>
+    <message>
+        <source>Sample (do_sample)</source>
+        <translation>采样（do_sample）</translation>
+    </message>
+    <message>
+        <source>transformers: unticked is greedy search, the most likely token after the penalties; the sampling settings are then unused.</source>
+        <translation>transformers：不勾选即贪心搜索，取惩罚之后最可能的词元；此时采样设置不起作用。</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>Mirostat (v1)</source>
+        <translation>Mirostat（v1）</translation>
+    </message>
+    <message>
+        <source>Mirostat 2.0</source>
+        <translation>Mirostat 2.0</translation>
+    </message>
+    <message>
+        <source>{0} calls it &lt;tt&gt;{1}&lt;/tt&gt;.</source>
+        <translation>{0} 中称为 &lt;tt&gt;{1}&lt;/tt&gt;。</translation>
+    </message>
+    <message>
+        <source>Not set: {0}&apos;s default applies.</source>
+        <translation>未设置：使用 {0} 的默认值。</translation>
+    </message>
+    <message>
+        <source>Use {0}&apos;s default</source>
+        <translation>使用 {0} 的默认值</translation>
+    </message>
+</context>
+<context>
+    <name>SamplingCharts</name>
+    <message>
+        <source>probability</source>
+        <extracomment>Left-axis maxima: the range only changes when the bars cross one of these.</extracomment>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>cumulative (before)</source>
+        <translation>累计（之前）</translation>
+    </message>
+    <message>
+        <source>others</source>
+        <translation>其余</translation>
+    </message>
+    <message>
+        <source>unlisted</source>
+        <translation>未列出</translation>
+    </message>
+    <message>
+        <source>final probability</source>
+        <translation>最终概率</translation>
+    </message>
+    <message>
+        <source>share of draws</source>
+        <translation>抽取占比</translation>
+    </message>
+</context>
+<context>
+    <name>SamplingTab</name>
+    <message>
+        <source>Customer service (T 0.3, top-k 20, top-p 0.5)</source>
+        <translation>客服（T 0.3，top-k 20，top-p 0.5）</translation>
+    </message>
+    <message>
+        <source>Advertising (T 1.2, top-k 50, top-p 0.9)</source>
+        <translation>广告（T 1.2，top-k 50，top-p 0.9）</translation>
+    </message>
+    <message>
+        <source>Walkthrough (T 0.8, top-k 36, top-p 0.7)</source>
+        <translation>演示（T 0.8，top-k 36，top-p 0.7）</translation>
+    </message>
+    <message>
+        <source>Precise (Mistral&apos;s recommendation)</source>
+        <translation>精确（Mistral 的推荐）</translation>
+    </message>
+    <message>
+        <source>Balanced (Qwen&apos;s recommendation)</source>
+        <translation>平衡（Qwen 的推荐）</translation>
+    </message>
+    <message>
+        <source>Creative (Gemma&apos;s recommendation)</source>
+        <translation>创意（Gemma 的推荐）</translation>
+    </message>
+    <message>
+        <source>{0} defaults</source>
+        <translation>{0} 默认值</translation>
+    </message>
+    <message>
+        <source>What {0} uses when a request sets nothing. From {1}.</source>
+        <translation>请求未设置任何项时 {0} 使用的值。出自 {1}。</translation>
+    </message>
+    <message>
+        <source>A model vendor&apos;s published recommendation for its own models — a starting point, not a setting measured to be best. Source: {0}.</source>
+        <translation>模型厂商为自家模型发布的推荐——只是起点，并非经测量证明最佳的设置。来源：{0}。</translation>
+    </message>
+    <message>
+        <source>A worked example from the product description ({0}).</source>
+        <translation>产品说明中的示例（{0}）。</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <source>Sampler chains modelled from each engine&apos;s source: {0} ({1}).</source>
+        <translation>依据各引擎源代码建模的采样链：{0}（{1}）。</translation>
+    </message>
+    <message>
+        <source>Synthetic distributions: Zipf-Mandelbrot law (Piantadosi 2014, Zipf&apos;s word frequency law in natural language, Psychon. Bull. Rev. 21:1112).</source>
+        <translation>合成分布：Zipf–Mandelbrot 定律（Piantadosi 2014，Zipf&apos;s word frequency law in natural language，Psychon. Bull. Rev. 21:1112）。</translation>
+    </message>
+    <message>
+        <source>Top-p: Holtzman et al. 2020 (arXiv:1904.09751); min-p: Nguyen et al. 2024 (arXiv:2407.01082); typical-p: Meister et al. 2023 (arXiv:2202.00666); epsilon/eta: Hewitt et al. 2022 (arXiv:2210.15191); top-n-sigma: Tang et al. 2024 (arXiv:2411.07641); Mirostat: Basu et al. 2021 (arXiv:2007.14966); repetition penalty: Keskar et al. 2019 (arXiv:1909.05858).</source>
+        <translation>Top-p：Holtzman 等 2020（arXiv:1904.09751）；min-p：Nguyen 等 2024（arXiv:2407.01082）；typical-p：Meister 等 2023（arXiv:2202.00666）；epsilon/eta：Hewitt 等 2022（arXiv:2210.15191）；top-n-sigma：Tang 等 2024（arXiv:2411.07641）；Mirostat：Basu 等 2021（arXiv:2007.14966）；重复惩罚：Keskar 等 2019（arXiv:1909.05858）。</translation>
+    </message>
+    <message>
+        <source>Preset “{0}”: {1}.</source>
+        <translation>预设“{0}”：{1}。</translation>
+    </message>
+    <message>
+        <source>Building the distribution…</source>
+        <translation>正在构建分布……</translation>
+    </message>
+    <message>
+        <source>Fetching the distribution…</source>
+        <translation>正在获取分布……</translation>
+    </message>
+    <message>
+        <source>Comparing the engines…</source>
+        <translation>正在比较各引擎……</translation>
+    </message>
+    <message>
+        <source>Drawing tokens…</source>
+        <translation>正在抽取词元……</translation>
+    </message>
+    <message>
+        <source>The engine whose sampler chain runs: its order, its boundaries, its defaults for what you do not set, and its refusals.</source>
+        <translation>运行哪个引擎的采样链：它的顺序、边界处理、未设置项的默认值，以及它会拒绝的值。</translation>
+    </message>
+    <message>
+        <source>Presets…</source>
+        <translation>预设……</translation>
+    </message>
+    <message>
+        <source>Apply a preset. An engine&apos;s defaults switch to that engine and clear what you set; the others set their values and leave the rest to the engine&apos;s defaults. Hover an entry for its source.</source>
+        <translation>应用预设。引擎默认值会切换到该引擎并清除你设置的值；其他预设只设置它们的数值，其余取引擎默认值。将鼠标悬停在条目上可查看来源。</translation>
+    </message>
+    <message>
+        <source>&amp;Reset</source>
+        <translation>重置(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Forget every value you set: the engine&apos;s defaults apply.</source>
+        <translation>清除你设置的所有值：改用引擎的默认值。</translation>
+    </message>
+    <message>
+        <source>&amp;Engine:</source>
+        <translation>引擎(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>How many of the most likely tokens get a bar; every other token is in the &apos;others&apos; bar.</source>
+        <translation>为多少个最可能的词元各画一根柱；其余词元都计入“其余”柱。</translation>
+    </message>
+    <message>
+        <source>Blue: before; orange: after; grey: removed. Green line (right axis): the running sum of the blue bars, which top-p cuts. Dashed lines: the samplers&apos; cut-offs.</source>
+        <translation>蓝色：之前；橙色：之后；灰色：被去掉。绿线（右轴）：蓝色柱的累计和，top-p 按它截断。虚线：各采样器的截断阈值。</translation>
+    </message>
+    <message>
+        <source>Bars:</source>
+        <translation>柱数：</translation>
+    </message>
+    <message>
+        <source>&amp;Chain</source>
+        <translation>采样链(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Four engines</source>
+        <translation>四个引擎(&amp;F)</translation>
+    </message>
+    <message>
+        <source>D&amp;raw</source>
+        <translation>抽取(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Token list</source>
+        <translation>词元列表(&amp;T)</translation>
+    </message>
+    <message>
+        <source>The plan&apos;s sampling settings had problems (left out): {0}</source>
+        <translation>计划中的采样设置有问题（已忽略）：{0}</translation>
+    </message>
+    <message>
+        <source>Fetch a distribution from a running engine; the synthetic one is shown until then.</source>
+        <translation>请从运行中的引擎获取分布；在此之前显示合成分布。</translation>
+    </message>
+    <message>
+        <source>Synthetic Zipf–Mandelbrot distribution: {0} tokens, the top one at {1}, tail exponent {2:g}.</source>
+        <translation>合成 Zipf–Mandelbrot 分布：{0} 个词元，最高词元 {1}，尾部指数 {2:g}。</translation>
+    </message>
+    <message>
+        <source>Your token list: {0} tokens.</source>
+        <translation>你的词元列表：{0} 个词元。</translation>
+    </message>
+    <message>
+        <source>{0}: {1} tokens.</source>
+        <translation>{0}：{1} 个词元。</translation>
+    </message>
+    <message>
+        <source>They hold {0} of the probability; the other {1} is unlisted (the samplers run over the listed tokens).</source>
+        <translation>它们占 {0} 的概率；其余 {1} 未列出（采样器只在列出的词元上运行）。</translation>
+    </message>
+    <message>
+        <source>The engine chose {0}.</source>
+        <translation>引擎选择了 {0}。</translation>
+    </message>
+    <message>
+        <source> The engine chose {0}.</source>
+        <translation> 引擎选择了 {0}。</translation>
+    </message>
+    <message>
+        <source>Got {0} tokens holding {1} of the probability.{2}</source>
+        <translation>得到 {0} 个词元，占 {1} 的概率。{2}</translation>
+    </message>
+    <message>
+        <source>Asking {0}…</source>
+        <translation>正在询问 {0}……</translation>
+    </message>
+    <message>
+        <source>Fetching from {0}…</source>
+        <translation>正在从 {0} 获取……</translation>
+    </message>
+    <message>
+        <source>{0} refuses these settings: {1}. The last valid result stays on screen.</source>
+        <translation>{0} 拒绝这些设置：{1}。屏幕上保留上一个有效结果。</translation>
+    </message>
+    <message>
+        <source>{0} The last valid result stays on screen.</source>
+        <translation>{0} 屏幕上保留上一个有效结果。</translation>
+    </message>
+    <message>
+        <source>raw</source>
+        <translation>原始</translation>
+    </message>
+    <message>
+        <source>after {0}&apos;s chain</source>
+        <translation>经 {0} 的采样链之后</translation>
+    </message>
+    <message>
+        <source>The raw distribution (blue) and what {0} samples from after its whole chain (orange); grey bars are tokens the chain removed. Click a stage above to see what it alone did.</source>
+        <translation>原始分布（蓝色）与 {0} 经过整条采样链后实际抽样的分布（橙色）；灰色柱是被采样链去掉的词元。点击上方某一阶段，可单独查看它的作用。</translation>
+    </message>
+    <message>
+        <source>The cut-offs of {0} apply to logits an earlier stage changed: select the stage to see them.</source>
+        <translation>{0} 的截断作用在前面阶段已改变的 logit 上：选中该阶段即可查看。</translation>
+    </message>
+    <message>
+        <source>entering {0}</source>
+        <translation>进入 {0}</translation>
+    </message>
+    <message>
+        <source>leaving {0}</source>
+        <translation>离开 {0}</translation>
+    </message>
+    <message>
+        <source>{0}: the distribution entering it (blue) and leaving it (orange); grey bars are the tokens it removed ({1} of {2}).</source>
+        <translation>{0}：进入它的分布（蓝色）与离开它的分布（橙色）；灰色柱是它去掉的词元（{2} 个中的 {1} 个）。</translation>
+    </message>
+    <message>
+        <source>{0} is off here: {1}</source>
+        <translation>{0} 此处关闭：{1}</translation>
+    </message>
+    <message>
+        <source>top-p {0}: cut where the running sum reaches {1}</source>
+        <translation>top-p {0}：在累计和达到 {1} 处截断</translation>
+    </message>
+    <message>
+        <source>min-p {0} × p_max = {1}</source>
+        <translation>min-p {0} × p_max = {1}</translation>
+    </message>
+    <message>
+        <source>XTC threshold {0}</source>
+        <translation>XTC 阈值 {0}</translation>
+    </message>
+    <message>
+        <source>ε cut-off {0}</source>
+        <translation>ε 截断 {0}</translation>
+    </message>
+    <message>
+        <source>η cut-off {0}</source>
+        <translation>η 截断 {0}</translation>
+    </message>
+    <message>
+        <source>top-n-σ {0}: {1}</source>
+        <translation>top-n-σ {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Mirostat: {0}</source>
+        <translation>Mirostat：{0}</translation>
+    </message>
+    <message>
+        <source>final</source>
+        <translation>最终</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>已去掉</translation>
+    </message>
+    <message>
+        <source>running sum (right axis)</source>
+        <translation>累计和（右轴）</translation>
+    </message>
+    <message>
+        <source>Raw</source>
+        <translation>原始</translation>
+    </message>
+    <message>
+        <source>Final</source>
+        <translation>最终</translation>
+    </message>
+    <message>
+        <source>In</source>
+        <translation>进</translation>
+    </message>
+    <message>
+        <source>Out</source>
+        <translation>出</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>Removed by</source>
+        <translation>去掉者</translation>
+    </message>
+    <message>
+        <source>The {0} tokens without a bar of their own</source>
+        <translation>没有单独柱子的 {0} 个词元</translation>
+    </message>
+    <message>
+        <source>others</source>
+        <translation>其余</translation>
+    </message>
+    <message>
+        <source>unlisted</source>
+        <translation>未列出</translation>
+    </message>
+    <message>
+        <source>Engine: {0} ({1})</source>
+        <translation>引擎：{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Settings set: {0}; everything else takes the engine&apos;s defaults.</source>
+        <translation>已设置：{0}；其余均取引擎默认值。</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Distribution: {0} ({1} tokens)</source>
+        <translation>分布：{0}（{1} 个词元）</translation>
+    </message>
+    <message>
+        <source>typed list</source>
+        <translation>手动列表</translation>
+    </message>
+    <message>
+        <source>Note: {0}</source>
+        <translation>注：{0}</translation>
+    </message>
+    <message>
+        <source>The chain, stage by stage</source>
+        <translation>采样链，逐阶段</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Kept tokens</source>
+        <translation>保留词元数</translation>
+    </message>
+    <message>
+        <source>Entropy (bits)</source>
+        <translation>熵（比特）</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Top tokens: raw and final probability</source>
+        <translation>最可能的词元：原始概率与最终概率</translation>
+    </message>
+</context>
+<context>
     <name>ScalingPanel</name>
     <message>
         <source>20 per parameter (Chinchilla)</source>
@@ -1454,6 +2370,172 @@
     <message>
         <source>Value</source>
         <translation>数值</translation>
+    </message>
+</context>
+<context>
+    <name>StageStrip</name>
+    <message>
+        <source>input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>logit bias</source>
+        <translation>logit 偏置</translation>
+    </message>
+    <message>
+        <source>penalties</source>
+        <translation>惩罚</translation>
+    </message>
+    <message>
+        <source>repetition</source>
+        <translation>重复惩罚</translation>
+    </message>
+    <message>
+        <source>DRY</source>
+        <translation>DRY</translation>
+    </message>
+    <message>
+        <source>top-n-σ</source>
+        <translation>top-n-σ</translation>
+    </message>
+    <message>
+        <source>top-k</source>
+        <translation>top-k</translation>
+    </message>
+    <message>
+        <source>typical-p</source>
+        <translation>typical-p</translation>
+    </message>
+    <message>
+        <source>top-p</source>
+        <translation>top-p</translation>
+    </message>
+    <message>
+        <source>min-p</source>
+        <translation>min-p</translation>
+    </message>
+    <message>
+        <source>XTC</source>
+        <translation>XTC</translation>
+    </message>
+    <message>
+        <source>temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>ε cut-off</source>
+        <translation>ε 截断</translation>
+    </message>
+    <message>
+        <source>η cut-off</source>
+        <translation>η 截断</translation>
+    </message>
+    <message>
+        <source>Mirostat</source>
+        <translation>Mirostat</translation>
+    </message>
+    <message>
+        <source>greedy</source>
+        <translation>贪心</translation>
+    </message>
+    <message>
+        <source>temp.</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>{0} tokens</source>
+        <translation>{0} 个词元</translation>
+    </message>
+    <message>
+        <source>{0:.2f} bits</source>
+        <translation>{0:.2f} 比特</translation>
+    </message>
+    <message>
+        <source>ppl {0}</source>
+        <translation>困惑度 {0}</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The whole chain&lt;/b&gt;: the raw distribution against the final one.</source>
+        <translation>&lt;b&gt;整条采样链&lt;/b&gt;：原始分布与最终分布对照。</translation>
+    </message>
+    <message>
+        <source>{0} tokens, entropy {1:.3f} bits, perplexity {2}</source>
+        <translation>{0} 个词元，熵 {1:.3f} 比特，困惑度 {2}</translation>
+    </message>
+    <message>
+        <source>Keeps {0} tokens (removed {1}); entropy {2:.3f} bits, perplexity {3}.</source>
+        <translation>保留 {0} 个词元（去掉 {1} 个）；熵 {2:.3f} 比特，困惑度 {3}。</translation>
+    </message>
+    <message>
+        <source>Off: this stage changes nothing.</source>
+        <translation>关闭：此阶段不做任何改变。</translation>
+    </message>
+    <message>
+        <source>Source: {0}</source>
+        <translation>来源：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>TokenListEditor</name>
+    <message>
+        <source>Values: automatic</source>
+        <translation>数值：自动判断</translation>
+    </message>
+    <message>
+        <source>Values are logits</source>
+        <translation>数值为 logit</translation>
+    </message>
+    <message>
+        <source>Values are probabilities</source>
+        <translation>数值为概率</translation>
+    </message>
+    <message>
+        <source>Automatic reads the values as probabilities when all are between 0 and 1 and they sum to at most 1 (or use %), as logits otherwise. Probabilities that sum to less than 1 leave the rest as unlisted tokens.</source>
+        <translation>自动：当所有数值都在 0 到 1 之间且总和不超过 1（或使用 %）时按概率读取，否则按 logit 读取。概率总和小于 1 时，其余部分视为未列出的词元。</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>One token per row. Quote tokens with spaces at their ends or special characters as JSON: &quot; Paris&quot;, &quot;\n&quot;. Ctrl+V pastes &apos;token: value&apos; lines.</source>
+        <translation>每行一个词元。首尾有空格或含特殊字符的词元用 JSON 引号写：&quot; Paris&quot;、&quot;\n&quot;。Ctrl+V 粘贴“词元: 数值”行。</translation>
+    </message>
+    <message>
+        <source>Add row</source>
+        <translation>添加行</translation>
+    </message>
+    <message>
+        <source>Remove rows</source>
+        <translation>删除行</translation>
+    </message>
+    <message>
+        <source>Paste lines</source>
+        <translation>粘贴行</translation>
+    </message>
+    <message>
+        <source>Replace the table with the &apos;token: value&apos; lines on the clipboard.</source>
+        <translation>用剪贴板中的“词元: 数值”行替换表格内容。</translation>
+    </message>
+    <message>
+        <source>Take the current distribution</source>
+        <translation>取当前分布</translation>
+    </message>
+    <message>
+        <source>Fill the table with the 50 most likely tokens of the distribution shown now, as probabilities, to edit them.</source>
+        <translation>用当前显示分布中最可能的 50 个词元（以概率表示）填充表格，以便编辑。</translation>
+    </message>
+    <message>
+        <source>Row {0}: {1}</source>
+        <translation>第 {0} 行：{1}</translation>
     </message>
 </context>
 </TS>
