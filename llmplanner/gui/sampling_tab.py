@@ -159,7 +159,7 @@ class SamplingTab(PlanTab):
         self._unknown: dict = {}
         self._shown_key: tuple | None = None
         self._drawn = False
-        self._requested_source: str | None = None
+        self._stale = False
 
         self._zipf = self.make_computation(make_zipf, description=self.tr("Building the distribution…"))
         self._zipf.result_ready.connect(self._on_zipf_result_ready)
@@ -353,7 +353,15 @@ class SamplingTab(PlanTab):
             self._load_choice(choice)
             self._shown_key = key
             self._schedule()
-        if self.dist is None:
+        if self.dist is None and self.isVisible():
+            self._request_distribution()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """The first distribution is built when the tab is first shown: a window that opens on another tab
+        does not pay for a 100k-token Zipf distribution at start-up."""
+        super().showEvent(event)
+        if (self.dist is None or self._stale) and self.state is not None and not self._zipf.is_busy:
+            self._stale = False
             self._request_distribution()
 
     @staticmethod
@@ -483,6 +491,9 @@ class SamplingTab(PlanTab):
 
     @Slot()
     def _on_distribution_panel_synthetic_changed(self) -> None:
+        if not self.isVisible():
+            self._stale = True  # built when the tab is shown (a new plan's model offers its vocabulary)
+            return
         if self.distribution_panel.current_source == "synthetic" or self.dist is None:
             self._zipf.request(*self.distribution_panel.synthetic_parameters())
 
