@@ -257,6 +257,8 @@ def test_settings_are_kept_in_the_plan_and_restored(qtbot, window, tmp_path, set
     other = MainWindow(PlanController(), settings)
     qtbot.addWidget(other)
     other.controller.open_plan(path)
+    other.show()
+    other.set_current_tab("sampling")  # the tab builds its distribution when it is first shown
     again = other.tab("sampling")
     qtbot.waitUntil(lambda: again.result is not None and again.result.engine == "vllm", timeout=15000)
     assert again.engine_box.currentData() == "vllm"
