@@ -128,18 +128,23 @@ class TokenBarsChart(ThemedPlot):
         self.cumulative = pg.PlotCurveItem([], [], pen=pg.mkPen(CUMULATIVE_COLOR, width=2))
         self.cumulative_box.addItem(self.cumulative)
         self.lines: dict[str, pg.InfiniteLine] = {}
-        for key, color in LINE_COLORS.items():
-            line = pg.InfiniteLine(angle=0, movable=False,
-                                   pen=pg.mkPen(color, width=1.5, style=QtCore.Qt.PenStyle.DashLine),
-                                   label="", labelOpts={"position": 0.98, "color": color,
-                                                        "anchors": [(1, 1), (1, 1)]})
-            line.setVisible(False)
-            (self.cumulative_box if key == "top_p" else self).addItem(line)
-            self.lines[key] = line
+        """The threshold lines, by key, made the first time each is needed."""
         self.view = None
         self.labels: list[str] = []
         _cache_axes(self)
         self.apply_palette()
+
+    def _line(self, key: str) -> pg.InfiniteLine:
+        line = self.lines.get(key)
+        if line is None:
+            color = LINE_COLORS.get(key, "#888888")
+            line = pg.InfiniteLine(angle=0, movable=False,
+                                   pen=pg.mkPen(color, width=1.5, style=QtCore.Qt.PenStyle.DashLine),
+                                   label="", labelOpts={"position": 0.98, "color": color,
+                                                        "anchors": [(1, 1), (1, 1)]})
+            (self.cumulative_box if key == "top_p" else self).addItem(line)
+            self.lines[key] = line
+        return line
 
     def apply_palette(self) -> None:
         super().apply_palette()
@@ -183,8 +188,9 @@ class TokenBarsChart(ThemedPlot):
         shown = {}
         for line in view.lines:
             shown.setdefault(line.key, line)
-        for key, item in self.lines.items():
+        for key in set(self.lines) | set(shown):
             line = shown.get(key)
+            item = self._line(key)
             item.setVisible(line is not None)
             if line is not None:
                 item.setValue(line.value)

@@ -44,7 +44,7 @@ class ComparePage(QtWidgets.QWidget):
         self.summary.setObjectName("compare_summary")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(QtCore.Qt.TextFormat.RichText)
-        self.chart = CompareChart(self.engines)
+        self._chart: CompareChart | None = None
         self.legend = QtWidgets.QLabel()
         self.legend.setTextFormat(QtCore.Qt.TextFormat.RichText)
         names = [_swatch(ENGINE_COLORS[i % len(ENGINE_COLORS)], get_engine(e).name)
@@ -62,9 +62,8 @@ class ComparePage(QtWidgets.QWidget):
         header = self.table.horizontalHeader()
         for c in range(3):
             header.setSectionResizeMode(c, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QtWidgets.QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(3, QtWidgets.QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(4, QtWidgets.QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(3, self.fontMetrics().horizontalAdvance("M") * 26)
         self.table.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() +
                                   self.table.verticalHeader().defaultSectionSize() * len(self.engines) + 4)
@@ -81,9 +80,21 @@ class ComparePage(QtWidgets.QWidget):
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.legend)
-        layout.addWidget(self.chart, 1)
+        self._chart_at = layout.count()
         layout.addWidget(self.table)
         self.view: CompareView | None = None
+
+    @property
+    def chart(self) -> CompareChart:
+        """Made when first needed: a window that never shows this page does not build its plot."""
+        if self._chart is None:
+            self._chart = CompareChart(self.engines)
+            self.layout().insertWidget(self._chart_at, self._chart, 1)
+        return self._chart
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.chart  # noqa: B018 - build the plot the first time the page is shown
+        super().showEvent(event)
 
     @property
     def current_mode(self) -> str:
@@ -158,7 +169,7 @@ class DrawPage(QtWidgets.QWidget):
         self.button = QtWidgets.QPushButton(self.tr("&Draw"))
         self.button.setObjectName("draw_button")
         self.button.clicked.connect(self.draw_requested)
-        self.chart = DrawChart()
+        self._chart: DrawChart | None = None
         self.legend = QtWidgets.QLabel(_swatch(AFTER_COLOR, self.tr("share of the draws")) + "&nbsp;&nbsp;&nbsp;" +
                                        f'<span style="color:{BEFORE_COLOR}">▬</span>&nbsp;' +
                                        _escape(self.tr("final probability")))
@@ -186,9 +197,21 @@ class DrawPage(QtWidgets.QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.chosen)
         layout.addWidget(self.legend)
-        layout.addWidget(self.chart, 1)
+        self._chart_at = layout.count()
         layout.addWidget(self.tokens)
         self.view: DrawsView | None = None
+
+    @property
+    def chart(self) -> DrawChart:
+        """Made when first needed (see ``ComparePage.chart``)."""
+        if self._chart is None:
+            self._chart = DrawChart()
+            self.layout().insertWidget(self._chart_at, self._chart, 1)
+        return self._chart
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.chart  # noqa: B018
+        super().showEvent(event)
 
     def show_draws(self, view: DrawsView, drawn_labels: list[str], seed: int) -> None:
         self.view = view

@@ -870,4 +870,9 @@ class SamplingTab(PlanTab):
         return [ReportSection(self.title(), lines, (stages, tokens))]
 
     def chart_widgets(self) -> dict[str, QtWidgets.QWidget]:
-        return {"chain": self.chart, "engines": self.compare_page.chart, "draws": self.draw_page.chart}
+        charts = {"chain": self.chart}
+        if self.compare_page.view is not None:
+            charts["engines"] = self.compare_page.chart
+        if self.draw_page.view is not None:
+            charts["draws"] = self.draw_page.chart
+        return charts
