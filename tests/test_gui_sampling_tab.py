@@ -322,3 +322,16 @@ def test_the_report_lists_the_chain(qtbot, window):  # noqa: F811
     stages, tokens = section.tables
     assert [row[0] for row in stages.rows] == [s.label for s in tab.result.stages]
     assert tokens.rows[0][2] == f"{tab.result.probs[0]:.6g}"
+
+
+def test_mirostat_replaces_llama_cpps_chain_and_draws_with_a_moving_threshold(qtbot, window):  # noqa: F811
+    tab = sampling_tab(qtbot, window)
+    tab.controls.set_value("mirostat", 2)
+    tab.update_now()
+    summaries = {s.key: s for s in tab.strip.summaries}
+    assert summaries["mirostat"].active and not summaries["top_k"].active
+    assert "Mirostat replaces the sampler chain" in summaries["top_k"].note
+    tab.pages.setCurrentWidget(tab.draw_page)
+    tab.draw_page.count.setValue(200)
+    tab.draw_page.button.click()
+    qtbot.waitUntil(lambda: tab.draw_page.view is not None and tab.draw_page.view.total == 200, timeout=10000)

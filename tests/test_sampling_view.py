@@ -147,3 +147,23 @@ def test_recommended_presets_name_their_vendor_and_are_not_presented_as_measured
     assert find_preset("creative").settings == SamplerSettings(temperature=1.0, top_k=64, top_p=0.95, min_p=0.0)
     sources = {p.name: p.source for p in RECOMMENDED}
     assert "Mistral" in sources["precise"] and "Qwen3" in sources["balanced"] and "Gemma 3" in sources["creative"]
+
+
+def test_epsilon_eta_xtc_and_top_n_sigma_lines_in_probability_units(zipf):
+    hf = run_chain(zipf, SamplerSettings(epsilon_cutoff=0.01, eta_cutoff=0.002), "hf")
+    keys = [s.key for s in hf.stages]
+    eps = bars_view(hf, keys.index("epsilon_cutoff")).lines[0]
+    assert (eps.key, eps.axis, eps.value) == ("epsilon", "probability", 0.01)
+    assert bars_view(hf, keys.index("eta_cutoff")).lines[0].key == "eta"
+    llama = run_chain(zipf, SamplerSettings(top_k=40, xtc_probability=0.5, xtc_threshold=0.05, top_n_sigma=1.5),
+                      "llama.cpp")
+    keys = [s.key for s in llama.stages]
+    assert bars_view(llama, keys.index("xtc")).lines[0].value == 0.05
+    i = keys.index("top_n_sigma")
+    sigma = bars_view(llama, i).lines[0]
+    # the logit threshold drawn as a probability of the stage's input: exactly the tokens at or above it stay
+    entering = llama.stages[i - 1]
+    kept = np.isin(entering.ids, llama.stages[i].ids)
+    assert sigma.key == "top_n_sigma" and kept.sum() == llama.stages[i].kept_count
+    assert (entering.kept_probs[kept] >= sigma.value * (1 - 1e-5)).all()
+    assert (entering.kept_probs[~kept] < sigma.value * (1 + 1e-5)).all()
