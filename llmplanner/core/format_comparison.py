@@ -66,7 +66,14 @@ def runtime_formats(runtime: str, arch: Architecture) -> tuple[WeightFormat, ...
     rt = runtime_id(runtime)
     found = [f for f in all_formats() if f.runs_on(rt)]
     order = {f.id: i for i, f in enumerate(all_formats())}
-    return tuple(sorted(found, key=lambda f: (-weight_bytes(arch, f).total, order[f.id])))
+
+    def size(f: WeightFormat) -> int:
+        try:
+            return weight_bytes(arch, f).total
+        except PlannerError:  # a format this model's shapes cannot take (its row says why): last
+            return -1
+
+    return tuple(sorted(found, key=lambda f: (-size(f), order[f.id])))
 
 
 def adapt_to_runtime(plan: Plan, runtime: str) -> Plan:
@@ -197,10 +204,9 @@ def _request(plan: Plan, arch: Architecture, hw: HardwareChoice) -> EstimateRequ
 
 
 def _row(plan: Plan, arch: Architecture, hw: HardwareChoice, fmt: WeightFormat, params: int) -> FormatRow:
-    bpw = weight_bytes(arch, fmt).total * 8 / params if params else 0.0
-    quality = quality_cost(fmt, arch)
     report = run_estimate(_request(plan.replace(weight_format=fmt.id), arch, hw))
-    return FormatRow(fmt, bpw, report.memory, report.fit, quality)
+    bpw = weight_bytes(arch, fmt).total * 8 / params if params else 0.0
+    return FormatRow(fmt, bpw, report.memory, report.fit, quality_cost(fmt, arch))
 
 
 def curve_contexts(arch: Architecture, context: int) -> np.ndarray:
@@ -212,17 +218,18 @@ def curve_contexts(arch: Architecture, context: int) -> np.ndarray:
 
 
 def compare_formats(plan: Plan, arch: Architecture, hardware: HardwareChoice | None = None,
-                    limit: HardwareLimit | None = None, curve_formats: tuple[str, ...] | None = None
-                    ) -> FormatComparison:
+                    curve_formats: tuple[str, ...] | None = None) -> FormatComparison:
     """Memory, fit and quality of every format ``plan.runtime`` runs, the plan's own format first checked.
 
-    ``hardware``: the engines' hardware (default: the plan's catalogue pick, see ``plan_hardware``);
+    ``hardware``: the engines' hardware (default: the plan's catalogue pick; ``plan_hardware`` maps a
+    detected machine), which also gives the limit line (``hardware_limit``);
     ``curve_formats``: the formats to draw against context (default: the plan's and its neighbours).
     Raises ``PlannerError`` when the plan itself cannot be estimated (a KV cache the runtime lacks, vLLM
     without a GPU, LoRA targets the model does not have …); a single other format that fails is reported in
     its row.
     """
     hw = hardware if hardware is not None else plan_hardware(plan, arch)
+    limit = hardware_limit(hw, "detected" if plan.hardware.source == "detected" else "catalogue")
     context = min(plan.context, arch.max_context)
     if plan.mode != "inference":
         report = run_estimate(_request(plan, arch, hw))

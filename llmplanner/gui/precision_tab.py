@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..core.architecture import Architecture
 from ..core.errors import PlannerError
 from ..core.format_comparison import (FormatComparison, HardwareLimit, adapt_to_runtime, compare_formats,
-                                      hardware_limit, neighbour_formats, plan_hardware, runtime_formats)
+                                      neighbour_formats, plan_hardware, runtime_formats)
 from ..core.format_errors import Cancelled, ErrorTable, SampleSpec, measure_errors
 from ..core.formats import get_format
 from ..core.plan import Plan
@@ -50,10 +50,7 @@ def compute_precision(plan: Plan, arch: Architecture, detected=None, curve_forma
                       ) -> PrecisionResult:
     """Worker function: the comparison for ``plan``, or the engines' objection with the field it names."""
     try:
-        hw = plan_hardware(plan, arch, detected)
-        source = "detected" if plan.hardware.source == "detected" else "catalogue"
-        limit = hardware_limit(hw, source)
-        return PrecisionResult(plan, compare_formats(plan, arch, hw, limit, curve_formats))
+        return PrecisionResult(plan, compare_formats(plan, arch, plan_hardware(plan, arch, detected), curve_formats))
     except PlannerError as e:
         return PrecisionResult(plan, None, e.message, e.field)
 
@@ -679,14 +676,19 @@ class PrecisionTab(PlanTab):
         self.hardware.setText(text)
 
     def _set_mode_pages(self, mode: str) -> None:
+        """Training shows its own page; the format pages are for inference. The page the user is on stays
+        when it still applies (disabling the current tab would otherwise move to the next one)."""
         training = mode != "inference"
+        current = self.pages.currentIndex()
+        own = PAGE_TRAINING if training else PAGE_FORMATS
+        self.pages.setTabEnabled(own, True)
+        if current != PAGE_ERRORS and not self.pages.isTabEnabled(current) or \
+                (training and current in (PAGE_FORMATS, PAGE_TABLE, PAGE_CURVES)) or \
+                (not training and current == PAGE_TRAINING):
+            self.pages.setCurrentIndex(own)
         for page in (PAGE_FORMATS, PAGE_TABLE, PAGE_CURVES):
             self.pages.setTabEnabled(page, not training)
         self.pages.setTabEnabled(PAGE_TRAINING, training)
-        if training and self.pages.currentIndex() != PAGE_ERRORS:
-            self.pages.setCurrentIndex(PAGE_TRAINING)
-        elif not training and self.pages.currentIndex() == PAGE_TRAINING:
-            self.pages.setCurrentIndex(PAGE_FORMATS)
 
     def _show_training(self, c: FormatComparison) -> None:
         m = c.training
