@@ -52,15 +52,94 @@ def legend_html(names: list[str], colors) -> str:
 
 @dataclass(frozen=True)
 class BarRow:
-    """One format's bar: its name, the four terms in GiB, and the text beside it."""
+    """One format's bar: its name, the four terms in GiB, and the text beside it in coloured pieces."""
 
     label: str
     values: tuple[float, float, float, float]
-    text: str
-    """The text beside the bar (its width sets the room kept for it)."""
-    html: str = ""
-    """The same text with colours; shown instead of ``text`` when given."""
-    tooltip: str = ""
+    segments: tuple[tuple[str, str], ...]
+    """(text, colour name) pieces of the text beside the bar; '' uses the chart's text colour."""
+
+    @property
+    def text(self) -> str:
+        return "".join(t for t, _ in self.segments)
+
+
+class RowLabels(pg.GraphicsObject):
+    """The texts beside many bars, drawn by one item in pixels at view positions.
+
+    One ``TextItem`` per row re-lays out its text and transform whenever the data or the view changes (35
+    of them took 20–100 ms per update, a visible stall while dragging); this paints them all with one
+    ``QPainter`` pass instead.
+    """
+
+    PAD = 6
+
+    def __init__(self, foreground: QtGui.QColor):
+        super().__init__()
+        self.rows: list[tuple[float, float, tuple[tuple[str, str], ...], bool]] = []
+        self.foreground = QtGui.QColor(foreground)
+        self.fill = label_fill()
+        self.font = QtGui.QFont()
+        self._fonts = {}
+        self._texts: dict[tuple[str, bool], tuple[QtGui.QStaticText, float]] = {}
+        self.setZValue(30)
+
+    def set_rows(self, rows, font: QtGui.QFont) -> None:
+        """``rows``: (x, y, segments, bold) with x, y in view coordinates."""
+        if font != self.font or not self._fonts:
+            self.font = QtGui.QFont(font)
+            self._fonts = {}
+            for bold in (False, True):
+                f = QtGui.QFont(self.font)
+                f.setBold(bold)
+                self._fonts[bold] = (f, QtGui.QFontMetricsF(f))
+            self._texts = {}
+        if len(self._texts) > 4096:
+            self._texts = {}
+        laid = []
+        for x, y, segments, bold in rows:  # laid out once per text (most repeat from update to update)
+            pieces = []
+            for text, color in segments:
+                key = (text, bold)
+                if key not in self._texts:
+                    static = QtGui.QStaticText(text)
+                    static.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+                    static.prepare(QtGui.QTransform(), self._fonts[bold][0])
+                    self._texts[key] = (static, self._fonts[bold][1].horizontalAdvance(text))
+                static, width = self._texts[key]
+                pieces.append((static, color, width))
+            laid.append((x, y, tuple(pieces), bold))
+        self.rows = laid
+        self.update()
+
+    def text_width(self, i: int) -> float:
+        return sum(w for _, _, w in self.rows[i][2])
+
+    def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 - Qt API
+        rect = self.viewRect()  # the labels may be anywhere in the view: they are clipped to it
+        return rect if rect is not None else QtCore.QRectF()
+
+    def viewRangeChanged(self) -> None:  # noqa: N802 - pyqtgraph API
+        self.prepareGeometryChange()
+        self.update()
+
+    def paint(self, p: QtGui.QPainter, *args) -> None:
+        if not self.rows:
+            return
+        transform = p.transform()
+        p.resetTransform()
+        for x, y, segments, bold in self.rows:
+            font, metrics = self._fonts[bold]
+            at = transform.map(QtCore.QPointF(x, y))
+            left = at.x() + self.PAD
+            width = sum(w for _, _, w in segments)
+            p.fillRect(QtCore.QRectF(left - 2, at.y() - metrics.height() / 2, width + 4, metrics.height()), self.fill)
+            top = at.y() - metrics.height() / 2
+            p.setFont(font)
+            for static, color, w in segments:
+                p.setPen(QtGui.QColor(color) if color else self.foreground)
+                p.drawStaticText(QtCore.QPointF(left, top), static)
+                left += w
 
 
 class FormatBarsChart(ThemedPlot):
@@ -85,7 +164,8 @@ class FormatBarsChart(ThemedPlot):
             bar = pg.BarGraphItem(x0=[], y=[], width=[], height=0.72, brush=pg.mkBrush(color), pen=pg.mkPen(None))
             self.addItem(bar)
             self.bars.append(bar)
-        self.labels: list[pg.TextItem] = []
+        self.labels = RowLabels(self.foreground)
+        self.addItem(self.labels)
         self.limit = pg.InfiniteLine(angle=90, pen=pg.mkPen(LIMIT_COLOR, width=2, style=QtCore.Qt.PenStyle.DashLine))
         self.limit.setZValue(20)
         self.limit.setVisible(False)
@@ -94,10 +174,14 @@ class FormatBarsChart(ThemedPlot):
         self._title = self._legend
         item.setTitle(self._title, size="9pt", color=self.foreground)
         self.rows: list[BarRow] = []
+        self._ticks = None
+        self._shown_rows = -1
+        self._right = 0.0
         self.current = -1
         self._limit_gib: float | None = None
         self._extents: list[tuple[float, int]] = []
-        self._tips: list[str] = []
+        self.tooltip_for = None
+        """A function of a row's index giving its tooltip (built when the mouse is over it, not per update)."""
         self._apply_highlight_colour()
         item.getViewBox().sigResized.connect(self._on_view_resized)
         self.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
@@ -106,27 +190,17 @@ class FormatBarsChart(ThemedPlot):
 
     def apply_palette(self) -> None:
         super().apply_palette()
-        for t in self.__dict__.get("labels", []):
-            t.setColor(self.foreground)
         if "highlight" in self.__dict__:
             self._apply_highlight_colour()
             self.getPlotItem().setTitle(self._title, size="9pt", color=self.foreground)
-            for t in self.labels:
-                t.fill = label_fill()
+            self.labels.foreground = QtGui.QColor(self.foreground)
+            self.labels.fill = label_fill()
+            self.labels.update()
 
     def _apply_highlight_colour(self) -> None:
         color = QtWidgets.QApplication.palette().color(QtGui.QPalette.ColorRole.Highlight)
         color.setAlpha(70)
         self.highlight.setOpts(brush=pg.mkBrush(color))
-
-    def _label(self, i: int) -> pg.TextItem:
-        while len(self.labels) <= i:  # a pool that grows to the most formats a runtime has, then is reused
-            t = pg.TextItem("", anchor=(0, 0.5), color=self.foreground, fill=label_fill())
-            t.textItem.document().setDocumentMargin(0)  # the box no taller than the text: rows are close
-            t.setZValue(30)
-            self.addItem(t)
-            self.labels.append(t)
-        return self.labels[i]
 
     def set_rows(self, rows: list[BarRow], current: int, limit_gib: float | None, limit_label: str) -> None:
         """Show ``rows`` (top to bottom) with row ``current`` highlighted and the limit line (None: hidden)."""
@@ -139,37 +213,30 @@ class FormatBarsChart(ThemedPlot):
             widths = [r.values[k] for r in rows]
             bar.setOpts(x0=list(start), y=ys, width=widths, height=0.72)
             start = [s + w for s, w in zip(start, widths)]
-        metrics = QtGui.QFontMetrics(self.font())
         extents = [(limit_gib or 0.0, 0)]
-        bold = QtGui.QFont(self.font())
-        bold.setBold(True)
-        for i, row in enumerate(rows):
-            t = self._label(i)
-            t.setFont(bold if i == current else self.font())
-            if row.html:
-                t.setHtml(f"<b>{row.html}</b>" if i == current else row.html)
-            else:
-                t.setText(row.text)
-            t.setPos(start[i], ys[i])
-            t.setVisible(True)
-            width = (QtGui.QFontMetrics(bold) if i == current else metrics).horizontalAdvance(row.text)
-            extents.append((start[i], width + 16))
-        for t in self.labels[n:]:
-            t.setVisible(False)
-        left = self.getPlotItem().getAxis("left")
-        left.setTicks([[(ys[i], ("▶ " if i == current else "") + r.label) for i, r in enumerate(rows)]])
+        self.labels.set_rows([(start[i], ys[i], row.segments, i == current) for i, row in enumerate(rows)],
+                             self.font())
+        for i in range(n):
+            extents.append((start[i], self.labels.text_width(i) + 2 * RowLabels.PAD))
+        ticks = [[(ys[i], ("▶ " if i == current else "") + r.label) for i, r in enumerate(rows)]]
+        if ticks != self._ticks:  # unchanged ticks keep the axis' cached picture (and its width)
+            self.getPlotItem().getAxis("left").setTicks(ticks)
+            self._ticks = ticks
         self.highlight.setVisible(0 <= current < n)
         self._extents = extents
-        self._tips = [r.tooltip for r in rows]
         self._limit_gib = limit_gib
         self.limit.setVisible(limit_gib is not None)
-        self._title = self._legend
+        title = self._legend
         if limit_gib is not None:
             self.limit.setValue(limit_gib)
-            self._title += (f"&nbsp;&nbsp;&nbsp;&nbsp;<span style='color:{LIMIT_COLOR}'>┆&nbsp;"
-                            f"{html.escape(limit_label)}</span>")
-        self.getPlotItem().setTitle(self._title, size="9pt", color=self.foreground)
-        self.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
+            title += (f"&nbsp;&nbsp;&nbsp;&nbsp;<span style='color:{LIMIT_COLOR}'>┆&nbsp;"
+                      f"{html.escape(limit_label)}</span>")
+        if title != self._title:  # a new title re-lays out the plot: only when it changed
+            self._title = title
+            self.getPlotItem().setTitle(self._title, size="9pt", color=self.foreground)
+        if n != self._shown_rows:
+            self.setYRange(-0.6, max(n, 1) - 0.4, padding=0)
+            self._shown_rows = n
         self._apply_range()
 
     def _apply_range(self) -> None:
@@ -181,14 +248,20 @@ class FormatBarsChart(ThemedPlot):
         else:  # a bar of value v with a label of L pixels ends at v·W/R + L ≤ W
             right = max(v * width / max(width - px, width / 3) for v, px in self._extents)
         right = right or 1.0
-        self.setXRange(0, right, padding=0)
+        if right > self._right or right < 0.97 * self._right:  # grow at once, shrink only when it shows
+            self._right = right
+            self.setXRange(0, right, padding=0)
         n = len(self.rows)
         if 0 <= self.current < n:
-            self.highlight.setOpts(x0=[0], y=[float(n - 1 - self.current)], width=[right], height=0.96)
+            self.highlight.setOpts(x0=[0], y=[float(n - 1 - self.current)], width=[self._right], height=0.96)
 
     @Slot(object)
     def _on_view_resized(self, *_):
         self._apply_range()
+
+    def label_text(self, i: int) -> str:
+        """The text beside row ``i`` (tests, reports)."""
+        return self.rows[i].text
 
     def row_at(self, scene_pos: QtCore.QPointF) -> int:
         """The row under a scene position, or -1."""
@@ -215,7 +288,7 @@ class FormatBarsChart(ThemedPlot):
 
     def _on_scene_mouse_moved(self, pos) -> None:
         i = self.row_at(pos)
-        self.setToolTip(self._tips[i] if 0 <= i < len(self._tips) else "")
+        self.setToolTip(self.tooltip_for(i) if i >= 0 and self.tooltip_for is not None else "")
 
 
 class ContextAxis(pg.AxisItem):

@@ -289,7 +289,7 @@ class PrecisionTab(PlanTab):
         self._curve_formats: tuple[str, ...] | None = None
         self._format_ids: tuple[str, ...] = ()
         self._error_inputs = None
-        self._errors_shown_for = None
+        self._rendered: dict[int, FormatComparison] = {}
 
         self._computation = self.make_computation(compute_precision, description=self.tr("Comparing formats…"))
         self._computation.result_ready.connect(self._on_computation_result_ready)
@@ -356,6 +356,7 @@ class PrecisionTab(PlanTab):
         self.bars = FormatBarsChart()
         self.bars.setObjectName("format_bars")
         self.bars.row_clicked.connect(self._on_bars_row_clicked)
+        self.bars.tooltip_for = self._bar_tooltip
         self.table_model = FormatTableModel(self)
         self.table = QtWidgets.QTableView()
         self.table.setObjectName("format_table")
@@ -482,6 +483,7 @@ class PrecisionTab(PlanTab):
         if self.state.plan.hardware.source == "detected" and self._detected is None:
             self._detector.compute_now()
         self._computation.compute_now(*self._inputs(self.state))
+        self.render_pages()
 
     # -- edits go out ------------------------------------------------------------------------------------------
     @Slot(dict)
@@ -560,6 +562,7 @@ class PrecisionTab(PlanTab):
     # -- quantisation error ----------------------------------------------------------------------------------
     @Slot(int)
     def _on_pages_current_changed(self, index: int) -> None:
+        self.render_pages(only_visible=True)
         if index == PAGE_ERRORS:
             self._maybe_measure()
 
@@ -658,7 +661,27 @@ class PrecisionTab(PlanTab):
         if result.plan.mode != "inference":
             self._show_training(c)
         else:
-            self._show_inference(c)
+            self._show_summary(c)
+            self.render_pages(only_visible=True)
+
+    def render_pages(self, only_visible: bool = False) -> None:
+        """Bring the format pages up to the latest result; with ``only_visible`` just the page on screen
+        (the others follow when they are shown: a drag then redraws one chart, not three)."""
+        if self.result is None or self.result.comparison is None or self.result.plan.mode != "inference":
+            return
+        c = self.result.comparison
+        for page, render in ((PAGE_FORMATS, self._show_bars), (PAGE_TABLE, self._show_table),
+                             (PAGE_CURVES, self._show_curves)):
+            if self._rendered.get(page) is c:
+                continue
+            if only_visible and not (self.isVisible() and self.pages.currentIndex() == page):
+                continue
+            render(c)
+            self._rendered[page] = c
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.render_pages(only_visible=True)
 
     def _show_hardware_line(self, limit: HardwareLimit | None) -> None:
         plan = self.state.plan if self.state is not None else None
@@ -708,43 +731,46 @@ class PrecisionTab(PlanTab):
             what, c.arch.name, fmt.gib(m.total_bytes), setup.data_parallel, fmt.exact(setup.seq_len),
             setup.micro_batch, fits, fmt.short_count(m.trainable_params), fmt.short_count(m.all_params)))
 
-    def _show_inference(self, c: FormatComparison) -> None:
-        plan = c.plan
+    def _show_table(self, c: FormatComparison) -> None:
+        self.table_model.set_rows(c.rows, c.current.format.id if c.current is not None else "")
+
+    def _show_bars(self, c: FormatComparison) -> None:
         current = c.current.format.id if c.current is not None else ""
         limit_gib = c.limit.total_bytes / GIB if c.limit is not None else None
-        ltext = limit_text(c.limit)
-        fg = self.bars.foreground.name()
         bar_rows, current_index = [], -1
+        sep = ("  ·  ", "")
         for i, row in enumerate(c.rows):
             if row.format.id == current:
                 current_index = i
             if row.memory is None:
-                bar_rows.append(BarRow(row.format.label, (0.0, 0.0, 0.0, 0.0), row.error or "",
-                                       tooltip=row.error or ""))
+                bar_rows.append(BarRow(row.format.label, (0.0, 0.0, 0.0, 0.0), ((row.error or "", ""),)))
                 continue
             m = row.memory
-            values = tuple(v / GIB for v in (m.weights_bytes, m.kv_cache_bytes, m.activations_bytes,
-                                              m.overhead_bytes))
-            parts = [fmt.gib(m.total_bytes)]
-            html = [f"<span style='color:{fg}'>{fmt.gib(m.total_bytes)}</span>"]
+            values = (m.weights_bytes / GIB, m.kv_cache_bytes / GIB, m.activations_bytes / GIB,
+                      m.overhead_bytes / GIB)
+            segments = [(fmt.gib(m.total_bytes), "")]
             if row.fit is not None:
-                parts.append(short_verdict(row.fit))
-                html.append(f"<span style='color:{verdict_color(row.fit.verdict)}'>{short_verdict(row.fit)}</span>")
-            parts.append(quality_text(row.quality))
-            html.append(f"<span style='color:{fg}'>{quality_text(row.quality)}</span>")
-            tip = self.tr("{0} ({1:.2f} bits per weight): weights {2}, KV cache {3}, activations {4}, overhead {5}; "
-                          "total {6}. Quality: {7}.").format(
-                row.format.label, row.bits_per_weight, *(fmt.gib(v * GIB) for v in values), fmt.gib(m.total_bytes),
-                quality_long(row.quality))
-            text = "  " + "  ·  ".join(parts)
-            bar_rows.append(BarRow(row.format.label, values, text,
-                                   "&nbsp;&nbsp;" + "&nbsp;&nbsp;·&nbsp;&nbsp;".join(html), tip))
-        self.bars.set_rows(bar_rows, current_index, limit_gib, ltext)
-        self.table_model.set_rows(c.rows, current)
-        self._show_curves(c, limit_gib, ltext)
-        self._show_summary(c)
+                segments += [sep, (short_verdict(row.fit), verdict_color(row.fit.verdict))]
+            segments += [sep, (quality_text(row.quality), "")]
+            bar_rows.append(BarRow(row.format.label, values, tuple(segments)))
+        self.bars.set_rows(bar_rows, current_index, limit_gib, limit_text(c.limit))
 
-    def _show_curves(self, c: FormatComparison, limit_gib, ltext) -> None:
+    def _bar_tooltip(self, index: int) -> str:
+        c = self.result.comparison if self.result is not None else None
+        if c is None or not 0 <= index < len(c.rows):
+            return ""
+        row = c.rows[index]
+        if row.memory is None:
+            return row.error or ""
+        m = row.memory
+        return self.tr("{0} ({1:.2f} bits per weight): weights {2}, KV cache {3}, activations {4}, overhead {5}; "
+                       "total {6}. Quality: {7}. Click to use this format.").format(
+            row.format.label, row.bits_per_weight, fmt.gib(m.weights_bytes), fmt.gib(m.kv_cache_bytes),
+            fmt.gib(m.activations_bytes), fmt.gib(m.overhead_bytes), fmt.gib(m.total_bytes),
+            quality_long(row.quality))
+
+    def _show_curves(self, c: FormatComparison) -> None:
+        limit_gib = c.limit.total_bytes / GIB if c.limit is not None else None
         ids = tuple(r.format.id for r in c.rows)
         shown = tuple(fc.format.id for fc in c.curves)
         self._filling_curve_list = True
@@ -764,7 +790,8 @@ class PrecisionTab(PlanTab):
         finally:
             self._filling_curve_list = False
         series = [(fc.format.label, fc.curve.contexts, fc.curve.total / GIB) for fc in c.curves]
-        self.curves.set_curves(series, c.context, self.tr("{0} tokens").format(fmt.exact(c.context)), limit_gib, ltext)
+        self.curves.set_curves(series, c.context, self.tr("{0} tokens").format(fmt.exact(c.context)), limit_gib,
+                               limit_text(c.limit))
         self.curve_note.setText(c.curve_error or "")
         self.curve_note.setVisible(bool(c.curve_error))
 
@@ -832,6 +859,7 @@ class PrecisionTab(PlanTab):
         return [ReportSection(self.tr("Precision"), tuple(lines), tuple(tables))]
 
     def chart_widgets(self) -> dict[str, QtWidgets.QWidget]:
+        self.render_pages()
         return {"formats": self.bars, "memory-vs-context": self.curves, "quantisation-error": self.errors.histogram,
                 "training": self.training.chart}
 
