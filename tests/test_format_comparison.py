@@ -56,7 +56,7 @@ def test_formats_are_those_the_runtime_loads_largest_first():
     for runtime in ("llama.cpp", "ollama", "transformers", "vllm"):
         formats = runtime_formats(runtime, LLAMA3)
         assert {f.id for f in formats} == {f.id for f in all_formats() if f.runs_on(runtime)}
-        sizes = [weight_bytes(LLAMA3, f).total for f in formats]
+        sizes = [weight_bytes(LLAMA3, f, runtime=runtime).total for f in formats]
         assert sizes == sorted(sizes, reverse=True)
     assert runtime_formats("transformers", LLAMA3)[0].id == "f32"
 

@@ -61,15 +61,15 @@ def all_kv_formats() -> tuple[str, ...]:
 
 @lru_cache(maxsize=64)
 def runtime_formats(runtime: str, arch: Architecture) -> tuple[WeightFormat, ...]:
-    """The weight formats ``runtime`` loads, largest first by their weight bytes for ``arch`` (ties: the
-    catalogue's order)."""
+    """The weight formats ``runtime`` loads, largest first by their weight bytes for ``arch`` as that runtime
+    stores them (ties: the catalogue's order)."""
     rt = runtime_id(runtime)
     found = [f for f in all_formats() if f.runs_on(rt)]
     order = {f.id: i for i, f in enumerate(all_formats())}
 
     def size(f: WeightFormat) -> int:
         try:
-            return weight_bytes(arch, f).total
+            return weight_bytes(arch, f, runtime=rt).total
         except PlannerError:  # a format this model's shapes cannot take (its row says why): last
             return -1
 
@@ -160,8 +160,8 @@ def hardware_limit(hw: HardwareChoice, source: str) -> HardwareLimit | None:
 class FormatRow:
     format: WeightFormat
     bits_per_weight: float
-    """Weight bytes × 8 ÷ parameters for this model (scales and the tensors kept in higher precision
-    included)."""
+    """Weight bytes × 8 ÷ parameters for this model as the runtime stores it (scales and the tensors kept in
+    higher precision included)."""
     memory: MemoryEstimate | None
     fit: FitResult | None
     quality: QualityCost | None
@@ -205,7 +205,7 @@ def _request(plan: Plan, arch: Architecture, hw: HardwareChoice) -> EstimateRequ
 
 def _row(plan: Plan, arch: Architecture, hw: HardwareChoice, fmt: WeightFormat, params: int) -> FormatRow:
     report = run_estimate(_request(plan.replace(weight_format=fmt.id), arch, hw))
-    bpw = weight_bytes(arch, fmt).total * 8 / params if params else 0.0
+    bpw = weight_bytes(arch, fmt, runtime=runtime_id(plan.runtime)).total * 8 / params if params else 0.0
     return FormatRow(fmt, bpw, report.memory, report.fit, quality_cost(fmt, arch))
 
 

@@ -209,6 +209,7 @@ class PlanControls(QtWidgets.QWidget):
         self.batch_label.setToolTip(self.batch.toolTip())
         self.training_box.setVisible(training)
         self.kv.setEnabled(not training)
+        self.runtime.setEnabled(not training)  # training memory does not depend on the inference runtime
         for w in self.lora_rows:
             w.setEnabled(mode in ("lora", "qlora"))
             self._tform.labelForField(w.parentWidget()).setEnabled(mode in ("lora", "qlora"))

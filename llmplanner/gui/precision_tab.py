@@ -481,7 +481,10 @@ class PrecisionTab(PlanTab):
         if self.state is None or self.state.model.architecture is None:
             return
         if self.state.plan.hardware.source == "detected" and self._detected is None:
-            self._detector.compute_now()
+            if self._detecting:  # started with the first state: let it finish rather than detect twice
+                self._detector.wait_idle(10000)
+            if self._detected is None:
+                self._detector.compute_now()
         self._computation.compute_now(*self._inputs(self.state))
         self.render_pages()
 
