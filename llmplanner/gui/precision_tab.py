@@ -649,10 +649,14 @@ class PrecisionTab(PlanTab):
     def _on_computation_result_ready(self, result: PrecisionResult) -> None:
         if result.problem is not None:
             field = CONTROL_FIELDS.get(result.problem_field or "")
+            problem = result.problem
+            if result.problem_field == "gpu" and result.plan.runtime == "vllm":
+                problem = self.tr("vLLM needs a GPU: choose GPUs for the plan, or another runtime. The figures "
+                                  "shown are for the last settings that worked.")
             if result.problem_field == "context":
-                self.context_message.show_message(result.problem)
-            elif not (field and self.controls.show_problem(field, result.problem)):
-                self._show_status(result.problem, error_color())
+                self.context_message.show_message(problem)
+            elif not (field and self.controls.show_problem(field, problem)):
+                self._show_status(problem, error_color())
             return
         self.result = result
         self.controls.clear_problems(keep=("kv_format",) if self.controls.messages["kv_format"].isVisible()

@@ -1879,6 +1879,10 @@ measured on</source>
         <translation>无法检测本机：{0}</translation>
     </message>
     <message>
+        <source>vLLM needs a GPU: choose GPUs for the plan, or another runtime. The figures shown are for the last settings that worked.</source>
+        <translation>vLLM 需要 GPU：请为方案选择 GPU，或换用其他运行时。当前显示的是上一次可用设置的数据。</translation>
+    </message>
+    <message>
         <source>No hardware chosen: the figures are not checked against any memory.</source>
         <translation>未选择硬件：数据未与任何内存比较。</translation>
     </message>
