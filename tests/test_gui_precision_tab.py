@@ -289,3 +289,25 @@ def test_export_has_the_precision_section_and_charts(qtbot, window, tmp_path):  
     names = {p.name for p in export_charts(str(tmp_path / "charts"), window.tabs)}
     assert {"precision-formats.png", "precision-memory-vs-context.png"} <= names
     assert any("Quality cost" in s for s in window.tab("precision").sources())
+
+
+def test_memory_against_context_draws_the_plans_format_and_the_ticked_ones(qtbot, window):  # noqa: F811
+    from llmplanner.core.format_comparison import compare_formats, plan_hardware
+    from llmplanner.gui.qt import QtCore
+
+    tab = open_tab(qtbot, window, hardware=RTX_4090, context=8192)
+    tab.pages.setCurrentIndex(2)
+    plan = window.controller.plan
+    c = compare_formats(plan, LLAMA3, plan_hardware(plan, LLAMA3))
+    assert [fc.format.id for fc in c.curves] == ["q4_1", "q4_k_m", "iq4_nl", "q4_k_s"]  # the plan's and neighbours
+    for k, fc in enumerate(c.curves):
+        xs, ys = tab.curves.curves[k].getData()
+        assert list(ys) == pytest.approx(list(fc.curve.total / GiB))
+        assert 10 ** xs[-1] == pytest.approx(8192)
+    assert tab.curves.limit.value() == pytest.approx(24.0)
+    f16 = next(tab.curve_list.item(i) for i in range(tab.curve_list.count()) if tab.curve_list.item(i).text() == "FP16")
+    f16.setCheckState(QtCore.Qt.CheckState.Checked)
+    wait_results(qtbot, tab)
+    qtbot.waitUntil(lambda: "FP16" in [fc.format.label for fc in tab.result.comparison.curves])
+    assert window.controller.plan == plan  # drawing a curve is not an edit of the plan
+    assert tab.curves.curves[4].isVisible()

@@ -343,8 +343,9 @@ class MemoryCurveChart(ThemedPlot):
         self._names: list[str] = []
 
     def set_curves(self, series: list[tuple[str, list[float] | object, list[float] | object]], context: int,
-                   context_label: str, limit_gib: float | None, limit_label: str) -> None:
-        """``series``: (name, contexts, totals in GiB) per format, at most ``MAX_CURVES``."""
+                   context_label: str, limit_gib: float | None, limit_label: str, current: int = -1) -> None:
+        """``series``: (name, contexts, totals in GiB) per format, at most ``MAX_CURVES``; the ``current`` one
+        (the plan's format) is drawn thicker and on top."""
         shown = series[:self.MAX_CURVES]
         names = [name for name, _, _ in shown]
         top = 0.0
@@ -354,6 +355,8 @@ class MemoryCurveChart(ThemedPlot):
                 _, xs, ys = shown[k]
                 lx = [math.log10(x) for x in xs]
                 curve.setData(lx, list(ys))
+                curve.setPen(pg.mkPen(SERIES_COLORS[k], width=3.6 if k == current else 2.0))
+                curve.setZValue(5 if k == current else 0)
                 curve.setVisible(True)
                 top = max(top, max(ys) if len(ys) else 0.0)
                 lo, hi = min(lo, lx[0]), max(hi, lx[-1])

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from ..core.architecture import Architecture
 from ..core.errors import PlannerError
 from ..core.format_comparison import (FormatComparison, HardwareLimit, adapt_to_runtime, compare_formats,
-                                      neighbour_formats, plan_hardware, runtime_formats)
+                                      plan_hardware, runtime_formats)
 from ..core.format_errors import Cancelled, ErrorTable, SampleSpec, measure_errors
 from ..core.formats import get_format
 from ..core.plan import Plan
 from ..core.report import ReportSection, ReportTable
 from . import format as fmt
-from .precision_charts import GIB, BarRow, FormatBarsChart, MemoryCurveChart, term_names
+from .precision_charts import GIB, BarRow, FormatBarsChart, MemoryCurveChart
 from .precision_controls import PlanControls, kv_title, runtime_title
 from .qt import QtCore, QtGui, QtWidgets, Slot, translate
 from .quant_error_panel import QuantErrorPanel
@@ -290,6 +290,7 @@ class PrecisionTab(PlanTab):
         self._format_ids: tuple[str, ...] = ()
         self._error_inputs = None
         self._rendered: dict[int, FormatComparison] = {}
+        self._status_kind = ""
 
         self._computation = self.make_computation(compute_precision, description=self.tr("Comparing formats…"))
         self._computation.result_ready.connect(self._on_computation_result_ready)
@@ -441,7 +442,7 @@ class PrecisionTab(PlanTab):
         arch = state.model.architecture
         if arch is None:
             self._show_status(self.tr("This model's architecture is unknown (weights without a config.json): "
-                                      "put its config.json beside the weights."), error_color())
+                                      "put its config.json beside the weights."), "error")
             return
         self.controls.show_plan(plan)
         self.context.set_values(plan.context, arch.max_context)
@@ -514,7 +515,10 @@ class PrecisionTab(PlanTab):
         if plan.kv_format != old.kv_format:
             notes.append(self.tr("{0} has no {1} KV cache: switched to {2}.").format(
                 runtime_title(runtime), kv_title(old.kv_format), kv_title(plan.kv_format)))
-        self._show_status(" ".join(notes), warning_color()) if notes else self.status.setVisible(False)
+        if notes:
+            self._show_status(" ".join(notes), "warning")
+        else:
+            self.status.setVisible(False)
         self._curve_formats = None
         self.propose(plan)
 
@@ -631,19 +635,21 @@ class PrecisionTab(PlanTab):
     @Slot(str)
     def _on_detector_computation_failed(self, message: str) -> None:
         self._detecting = False
-        self._show_status(self.tr("This machine could not be detected: {0}").format(message), warning_color())
+        self._show_status(self.tr("This machine could not be detected: {0}").format(message), "warning")
 
     # -- results come back -------------------------------------------------------------------------------------
-    def _show_status(self, text: str, color: QtGui.QColor) -> None:
+    def _show_status(self, text: str, kind: str) -> None:
+        """A line above the pages: an ``error`` (gone with the next good result) or a ``warning`` (stays)."""
         pal = self.status.palette()
-        pal.setColor(QtGui.QPalette.ColorRole.WindowText, color)
+        pal.setColor(QtGui.QPalette.ColorRole.WindowText, error_color() if kind == "error" else warning_color())
         self.status.setPalette(pal)
         self.status.setText(text)
         self.status.setVisible(bool(text))
+        self._status_kind = kind
 
     @Slot(str)
     def _on_computation_failed(self, message: str) -> None:
-        self._show_status(message, error_color())
+        self._show_status(message, "error")
 
     @Slot(object)
     def _on_computation_result_ready(self, result: PrecisionResult) -> None:
@@ -656,12 +662,12 @@ class PrecisionTab(PlanTab):
             if result.problem_field == "context":
                 self.context_message.show_message(problem)
             elif not (field and self.controls.show_problem(field, problem)):
-                self._show_status(problem, error_color())
+                self._show_status(problem, "error")
             return
         self.result = result
         self.controls.clear_problems(keep=("kv_format",) if self.controls.messages["kv_format"].isVisible()
                                      and self.controls.kv.currentData() != result.plan.kv_format.lower() else ())
-        if self.status.palette().color(QtGui.QPalette.ColorRole.WindowText) == error_color():
+        if self._status_kind == "error":
             self.status.setVisible(False)
         c = result.comparison
         self._show_hardware_line(c.limit)
@@ -797,8 +803,10 @@ class PrecisionTab(PlanTab):
         finally:
             self._filling_curve_list = False
         series = [(fc.format.label, fc.curve.contexts, fc.curve.total / GIB) for fc in c.curves]
+        current = next((k for k, fc in enumerate(c.curves)
+                        if c.current is not None and fc.format.id == c.current.format.id), -1)
         self.curves.set_curves(series, c.context, self.tr("{0} tokens").format(fmt.exact(c.context)), limit_gib,
-                               limit_text(c.limit))
+                               limit_text(c.limit), current)
         self.curve_note.setText(c.curve_error or "")
         self.curve_note.setVisible(bool(c.curve_error))
 
@@ -870,5 +878,3 @@ class PrecisionTab(PlanTab):
         return {"formats": self.bars, "memory-vs-context": self.curves, "quantisation-error": self.errors.histogram,
                 "training": self.training.chart}
 
-
-__all__ = ["PrecisionTab", "PrecisionResult", "compute_precision", "measure", "detect_machine", "neighbour_formats"]

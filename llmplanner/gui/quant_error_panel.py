@@ -133,8 +133,9 @@ class QuantErrorPanel(QtWidgets.QWidget):
         self._update_sample_widgets()
 
     def set_current_format(self, format_id: str) -> None:
-        self._current_format = format_id
-        self._show_histograms()
+        if format_id != self._current_format:
+            self._current_format = format_id
+            self._show_histograms()
 
     def spec(self) -> SampleSpec:
         kind = self.sample.currentData()
