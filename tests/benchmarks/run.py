@@ -5,7 +5,8 @@
 
 Figures owned by the app shell: ``startup_ratio`` (``--smoke-test`` wall time ÷ a bare PySide6 + pyqtgraph
 window with four plot tabs, median of alternating pairs), ``drag_max_stall_ms`` (longest gap between 10 ms
-timer ticks on the GUI thread while the context slider is dragged across its range and back) and
+timer ticks on the GUI thread while the Precision tab's context slider is dragged across its range and back
+and the tab recomputes) and
 ``idle_rss_mb``. Each entry of ``FIGURES`` is a function of ``quick`` returning a dict of figures: add
 the engines' figures there.
 """
