@@ -113,3 +113,8 @@ def token_text(token: str, limit: int = 14) -> str:
     if not core and not lead:
         text = "".join(_VISIBLE.get(c, c) for c in token)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def gib(n_bytes: float, digits: int = 2) -> str:
+    """Bytes always in GiB (2³⁰ bytes), for tables and charts whose figures are compared with each other."""
+    return f"{n_bytes / 2**30:,.{digits}f} GiB"
