@@ -160,6 +160,8 @@ class SamplingTab(PlanTab):
         self._shown_key: tuple | None = None
         self._drawn = False
         self._stale = False
+        self._synthetic_built: tuple | None = None
+        """The parameters of the last synthetic distribution asked for."""
 
         self._zipf = self.make_computation(make_zipf, description=self.tr("Building the distribution…"))
         self._zipf.result_ready.connect(self._on_zipf_result_ready)
@@ -360,8 +362,9 @@ class SamplingTab(PlanTab):
         """The first distribution is built when the tab is first shown: a window that opens on another tab
         does not pay for a 100k-token Zipf distribution at start-up."""
         super().showEvent(event)
-        if (self.dist is None or self._stale) and self.state is not None and not self._zipf.is_busy:
-            self._stale = False
+        stale = self._stale and self._synthetic_built != self.distribution_panel.synthetic_parameters()
+        self._stale = False
+        if (self.dist is None or stale) and self.state is not None and not self._zipf.is_busy:
             self._request_distribution()
 
     @staticmethod
@@ -392,7 +395,7 @@ class SamplingTab(PlanTab):
     def compute_now(self) -> None:
         """Build the distribution and run the chain synchronously (smoke test, screenshots)."""
         if self.dist is None:
-            self._zipf.compute_now(*self.distribution_panel.synthetic_parameters())
+            self._build_synthetic(now=True)
         self._update()
         if self.pages.currentWidget() is self.compare_page and self.result is not None:
             self._compare.compute_now(*self._compare_inputs())
@@ -412,7 +415,11 @@ class SamplingTab(PlanTab):
             if source == "engine":
                 self._set_status(self.tr("Fetch a distribution from a running engine; the synthetic one is shown "
                                          "until then."))
-            self._zipf.request(*self.distribution_panel.synthetic_parameters())
+            self._build_synthetic()
+
+    def _build_synthetic(self, now: bool = False) -> None:
+        self._synthetic_built = self.distribution_panel.synthetic_parameters()
+        (self._zipf.compute_now if now else self._zipf.request)(*self._synthetic_built)
 
     def _set_distribution(self, dist: Distribution) -> None:
         self.dist = dist
@@ -495,7 +502,7 @@ class SamplingTab(PlanTab):
             self._stale = True  # built when the tab is shown (a new plan's model offers its vocabulary)
             return
         if self.distribution_panel.current_source == "synthetic" or self.dist is None:
-            self._zipf.request(*self.distribution_panel.synthetic_parameters())
+            self._build_synthetic()
 
     @Slot()
     def _on_distribution_panel_fetch_requested(self) -> None:
