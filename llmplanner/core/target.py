@@ -30,7 +30,7 @@ from .fit import Machine
 from .hardware import Accelerator, all_accelerators, cpu_platform, find_accelerator
 from .machine import DetectedDevice, MachineInfo
 from .speed_estimate import DEFAULT_HOST
-from .tiers import GIB, TierDecision, tier_for_bytes
+from .tiers import GIB, TierDecision
 
 SOURCES = ("detected", "catalogue")
 
@@ -111,6 +111,14 @@ def _gib(n: int | None) -> str:
     return "?" if n is None else f"{n / GIB:.1f} GiB"
 
 
+def _ram(n: int | None) -> str:
+    return "" if n is None else f", {_gib(n)} RAM"
+
+
+def _cpu_name(host: Accelerator) -> str:
+    return host.name[len("CPU: "):] if host.name.startswith("CPU: ") else host.name
+
+
 def _tier_for(devices: tuple, kind: str, label: str) -> TierDecision:
     from .detect import decide_tier
 
@@ -183,7 +191,7 @@ def target_from_machine(info: MachineInfo, *, host: str | None = None) -> Target
         if host_note:
             notes.append(host_note)
         hw = DeviceHardware(ram_bytes=ram, device=host_acc)
-        return Target("detected", f"CPU only: {host_acc.name}, {_gib(ram)} RAM", hw, host_acc, decision,
+        return Target("detected", f"CPU only: {_cpu_name(host_acc)}{_ram(ram)}", hw, host_acc, decision,
                       tuple(notes))
     # the back-end the tier counted, then the GPU model holding the most memory in it
     by_backend: dict[str, list[DetectedDevice]] = {}
@@ -224,7 +232,7 @@ def target_from_machine(info: MachineInfo, *, host: str | None = None) -> Target
     if host_note:
         notes.append(host_note)
     count = "" if len(chosen) == 1 else f"{len(chosen)} × "
-    label = f"{count}{first.name} ({_gib(usable)}{' each' if count else ''}), {_gib(ram)} RAM"
+    label = f"{count}{first.name} ({_gib(usable)}{' each' if count else ''}){_ram(ram)}"
     return Target("detected", label, hw, host_acc, decision, tuple(notes))
 
 
@@ -247,7 +255,7 @@ def target_from_catalogue(gpu: str | None, count: int = 1, ram_bytes: int | None
         ram = ram if ram is not None else host_acc.memory_bytes
         hw = DeviceHardware(ram_bytes=ram, device=host_acc.with_memory(ram))
         tier = _tier_for((), "cpu", host_acc.name)
-        return Target("catalogue", f"CPU only: {host_acc.name}, {_gib(ram)} RAM", hw, hw.device, tier)
+        return Target("catalogue", f"CPU only: {_cpu_name(host_acc)}{_ram(ram)}", hw, hw.device, tier)
     if acc.kind == "soc":
         unified = ram if ram is not None else acc.memory_bytes
         if acc.memory_options and not any(abs(o - unified) < GIB / 2 for o in acc.memory_options):
@@ -261,7 +269,7 @@ def target_from_catalogue(gpu: str | None, count: int = 1, ram_bytes: int | None
     hw = HardwareChoice(gpu=acc.name, gpu_count=count, vram_bytes=gpu_memory_bytes, ram_bytes=ram)
     per = hw.devices()[0].capacity_bytes
     many = f"{count} × " if count > 1 else ""
-    label = f"{many}{acc.name} ({_gib(per)}{' each' if many else ''}), {_gib(ram)} RAM"
+    label = f"{many}{acc.name} ({_gib(per)}{' each' if many else ''}){_ram(ram)}"
     return Target("catalogue", label, hw, host_acc, _tier_for(hw.devices(), "gpu", acc.name))
 
 
@@ -272,7 +280,3 @@ def catalogue_gpus() -> tuple[Accelerator, ...]:
 
 def cpu_platforms() -> tuple[Accelerator, ...]:
     return tuple(a for a in all_accelerators() if a.kind == "cpu")
-
-
-def tier_of(target: Target) -> str:
-    return target.tier.tier if target.tier is not None else tier_for_bytes(0)
