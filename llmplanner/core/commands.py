@@ -117,7 +117,8 @@ def _gguf_steps(ref: ModelRef, fmt: str) -> list[str]:
         return []
     f = get_format(fmt)
     folder = ref.local_path or _slug(ref.hf_repo.split("/")[-1] if ref.hf_repo else ref.name)
-    lines = ["# 1. make the GGUF from the checkpoint (llama.cpp's convert_hf_to_gguf.py and llama-quantize)"]
+    tools = "convert_hf_to_gguf.py" if f.id in CONVERT_OUTTYPES else "convert_hf_to_gguf.py, then llama-quantize"
+    lines = [f"# 1. make the GGUF from the checkpoint (llama.cpp's {tools})"]
     if ref.hf_repo and not ref.local_path:
         lines.append(f"hf download {ref.hf_repo} --local-dir {_quote(folder)}")
     target = gguf_name(ref, fmt)

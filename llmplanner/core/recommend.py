@@ -71,6 +71,8 @@ class FormatOption:
     format: str
     label: str
     bits: float
+    kind: str
+    """The format's kind (``float`` for the 16/32-bit baselines, ``gguf``, ``bitsandbytes`` …)."""
     verdict: str
     verdict_label: str
     gpu_layers: int
@@ -110,7 +112,8 @@ class FormatOption:
     def as_dict(self) -> dict:
         q = self.quality
         return {
-            "format": self.format, "label": self.label, "bits": self.bits, "verdict": self.verdict,
+            "format": self.format, "label": self.label, "bits": self.bits, "kind": self.kind,
+            "verdict": self.verdict,
             "verdict_label": self.verdict_label, "gpu_layers": self.gpu_layers, "total_layers": self.total_layers,
             "weights_bytes": self.weights_bytes, "memory_bytes": self.memory_bytes, "gpu_bytes": self.gpu_bytes,
             "cpu_bytes": self.cpu_bytes, "free_gpu_bytes": self.free_gpu_bytes,
@@ -266,7 +269,7 @@ def evaluate(base: EstimateRequest, target: Target, fmt: str, *, quality=None, r
     est = result.estimate
     gpus = [d.total for d in est.devices if d.device.is_gpu]
     return FormatOption(
-        format=f.id, label=f.label, bits=f.bits, verdict=verdict, verdict_label=verdict_label,
+        format=f.id, label=f.label, bits=f.bits, kind=f.kind, verdict=verdict, verdict_label=verdict_label,
         gpu_layers=result.gpu_layers, total_layers=result.total_layers,
         weights_bytes=est.weights_bytes,
         memory_bytes=est.total_bytes, gpu_bytes=max(gpus, default=0), cpu_bytes=est.on("cpu"),

@@ -273,6 +273,21 @@ def target_from_catalogue(gpu: str | None, count: int = 1, ram_bytes: int | None
     return Target("catalogue", label, hw, host_acc, _tier_for(hw.devices(), "gpu", acc.name))
 
 
+def target_from_memory(gpu_memory_bytes: int, count: int = 1, ram_bytes: int | None = None, *,
+                       host: str | None = None) -> Target:
+    """``count`` GPUs known only by their memory (no catalogue entry: fit verdicts, no speeds)."""
+    if count < 1:
+        raise PlannerError("the GPU count must be at least 1", field="gpu_count")
+    if gpu_memory_bytes <= 0:
+        raise PlannerError("the GPU memory must be positive", field="vram")
+    host_acc = find_accelerator(host or DEFAULT_HOST)
+    hw = HardwareChoice(gpu=None, gpu_count=count, vram_bytes=gpu_memory_bytes, ram_bytes=ram_bytes)
+    many = f"{count} × " if count > 1 else ""
+    label = f"{many}GPU of {_gib(gpu_memory_bytes)}{_ram(ram_bytes)}"
+    note = "a GPU given by its memory only: fit verdicts without speeds (name a catalogue GPU for speeds)"
+    return Target("catalogue", label, hw, host_acc, _tier_for(hw.devices(), "gpu", "GPU"), (note,))
+
+
 def catalogue_gpus() -> tuple[Accelerator, ...]:
     """Catalogue entries one can plan a machine with: GPUs and Apple chips (CPU platforms are hosts)."""
     return tuple(a for a in all_accelerators() if a.kind in ("gpu", "soc"))
