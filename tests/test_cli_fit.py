@@ -17,7 +17,7 @@ def test_fit_prints_every_format_the_best_choice_the_longest_context_and_command
     assert by["q8_0"]["verdict"] == "fits" and by["q8_0"]["decode_tokens_per_s"] > 0
     assert d["best"]["format"] == d["chosen"]["format"] and "headroom" in d["chosen"]["reason"]
     assert d["longest_context"] == {"format": d["chosen"]["format"], "tokens": 8192}
-    assert [c["tool"] for c in d["commands"]] == ["llama.cpp", "ollama"]
+    assert [c["tool"] for c in d["commands"]] == ["llama.cpp", "ollama"] and d["commands_for"] == "machine"
     assert "-c 8192" in d["commands"][0]["text"]
 
 
@@ -26,7 +26,9 @@ def test_a_chosen_format_gets_its_commands_and_a_layout_when_one_gpu_is_not_enou
     assert d["chosen"]["format"] == "bf16" and d["chosen"]["verdict"] == "no"
     lay = d["layout"]["layout"]
     assert lay["tensor_parallel"] == 8 and lay["memory_per_gpu_bytes"] <= lay["gpu_memory_bytes"]
-    assert d["commands"] == []  # it does not run on one card: no command pretends otherwise
+    # it does not run on one card: the commands are for the layout that holds it
+    assert d["commands_for"] == "layout"
+    assert "--tensor-parallel-size 8" in d["commands"][0]["text"] and d["commands"][0]["tool"] == "vllm"
 
 
 def test_memory_only_gpus_fit_without_speeds():

@@ -130,3 +130,20 @@ def test_model_sources_map_to_where_the_files_are():
     assert model_ref(ModelSource("hf-repo", "Qwen/Qwen3-8B"), "Qwen3-8B").checkpoint == "Qwen/Qwen3-8B"
     assert model_ref(ModelSource("config", "/m/llama/config.json"), "x").local_path == "/m/llama"
     assert model_ref(ModelSource("gguf", "/m/x.gguf"), "x").gguf_path == "/m/x.gguf"
+
+
+def test_an_option_that_does_not_run_gets_the_commands_of_the_layout_that_holds_it():
+    from llmplanner.core.commands import commands_for
+
+    target = target_from_catalogue("RTX 4090", ram_bytes=64 * GIB)
+    o = option("bf16", runtime="vllm", model="Llama-3.1-70B")
+    assert o.verdict == "no"
+    assert commands_for(REF, o, target) == ("none", ())
+    req = EstimateRequest(arch=find_preset("Llama-3.1-70B").architecture(), runtime="vllm", weight_format="bf16",
+                          context=8192)
+    lay = smallest_layout(req, "RTX 4090").layout
+    where, cmds = commands_for(REF, o, target, layout=lay)
+    assert where == "layout" and f"--tensor-parallel-size {lay.tensor_parallel}" in cmds[0].text
+    runs = option("q4_k_m")
+    where, cmds = commands_for(REF, runs, target_from_catalogue("RTX 4090", 2, 64 * GIB))
+    assert where == "machine" and "--split-mode layer" in cmds[0].text

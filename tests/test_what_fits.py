@@ -29,9 +29,10 @@ def test_the_gpu_ones_come_first_then_larger_models(on_4090):
 
 
 def test_what_cannot_hold_the_context_or_is_not_a_generator_is_left_out_with_the_reason(on_4090):
-    why = dict(on_4090.left_out)
-    assert "1,024 tokens" in why["GPT-2"] and "encoder" in why["BERT-base-uncased"]
-    assert why["Llama-3.1-405B"] == "does not fit in any format"
+    why = {p: (k, w) for p, k, w in on_4090.left_out}
+    assert why["GPT-2"][0] == "context" and "1,024 tokens" in why["GPT-2"][1]
+    assert why["BERT-base-uncased"][0] == "encoder"
+    assert why["Llama-3.1-405B"] == ("fit", "does not fit in any format")
 
 
 @pytest.mark.parametrize("name", ["Llama-3.1-8B", "Qwen2.5-32B", "Llama-3.1-70B", "Mixtral-8x7B-v0.1"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..core.commands import model_ref, run_commands
+from ..core.commands import commands_for, model_ref
 from ..core.errors import PlannerError
 from ..core.units import format_bytes
 from .common import add_model_arguments, load_model_from_args, positive_int, print_json, table
@@ -71,18 +71,10 @@ def build_report(model, args) -> dict:
         layout = smallest_layout(replace(base, weight_format=chosen.format), acc.name,
                                  gpu_memory_bytes=target.gpu_memory_bytes, gpus_per_node=args.gpus_per_node,
                                  host=args.cpu)
-    commands = ()
-    if chosen is not None and chosen.runs:
-        lay = layout.layout if layout is not None and not chosen.on_gpu else None
-        if lay is None and target.gpu_count > 1:
-            from ..core.layouts import Layout
-
-            lay = Layout(base.runtime, acc.name if acc else "GPU", target.gpu_memory_bytes or 0, 1, target.gpu_count,
-                         target.gpu_count, target.gpu_count, 1, chosen.gpu_bytes, 0, chosen.verdict,
-                         chosen.decode_tokens_per_s, chosen.prefill_tokens_per_s, "this machine's GPUs")
-        commands = run_commands(model_ref_for(model, args), chosen, batch=base.batch, layout=lay,
-                                gpu_count=target.gpu_count, gpu_memory_bytes=target.gpu_memory_bytes,
-                                ram_bytes=target.ram_bytes)
+    commands, where = (), "none"
+    if chosen is not None:
+        where, commands = commands_for(model_ref_for(model, args), chosen, target, batch=base.batch,
+                                       layout=layout.layout if layout is not None else None)
     out = rec.as_dict()
     out["model"] = model_summary(model)
     out["chosen"] = None if chosen is None else {"format": chosen.format, "label": chosen.label,
@@ -90,6 +82,7 @@ def build_report(model, args) -> dict:
     out["longest_context"] = None if chosen is None else {"format": chosen.format, "tokens": chosen.longest_context}
     out["layout"] = None if layout is None else layout.as_dict()
     out["commands"] = [c.as_dict() for c in commands]
+    out["commands_for"] = where
     if args.speed is not None:
         from ..core.hardware_search import smallest_for_speed
 

@@ -319,3 +319,32 @@ def run_commands(ref: ModelRef, option, *, batch: int = 1, layout=None, gpu_coun
                             sib.notes + (f"the verdict and the numbers beside it are {option.runtime}'s estimate",),
                             sib.source)
     return tuple(out)
+
+
+def commands_for(ref: ModelRef, option, target, *, batch: int = 1, layout=None) -> tuple[str, tuple[RunCommand, ...]]:
+    """(where, commands) for ``option`` on ``target`` (``core.target.Target``):
+
+    - ``machine``: the option runs on the target (its own GPUs, however many);
+    - ``layout``: it does not, but ``layout`` (``layouts.Layout``, the smallest multi-GPU or multi-node one)
+      holds it: the commands are for that layout, every layer on the GPUs;
+    - ``none``: neither.
+    """
+    from dataclasses import replace
+
+    from .layouts import Layout
+
+    if option.runs:
+        own = None
+        if target.gpu_count > 1:
+            acc = target.accelerator
+            own = Layout(option.runtime, acc.name if acc else "GPU", target.gpu_memory_bytes or 0, 1, target.gpu_count,
+                         target.gpu_count, target.gpu_count if option.runtime == "vllm" else 1, 1, option.gpu_bytes,
+                         0, option.verdict, option.decode_tokens_per_s, option.prefill_tokens_per_s,
+                         "this machine's GPUs")
+        return "machine", run_commands(ref, option, batch=batch, layout=own, gpu_count=target.gpu_count,
+                                       gpu_memory_bytes=target.gpu_memory_bytes, ram_bytes=target.ram_bytes)
+    if layout is None:
+        return "none", ()
+    on_layout = replace(option, verdict=layout.verdict, verdict_label=layout.how, gpu_layers=option.total_layers)
+    return "layout", run_commands(ref, on_layout, batch=batch, layout=layout, gpu_count=layout.total_gpus,
+                                  gpu_memory_bytes=layout.gpu_memory_bytes)

@@ -165,10 +165,13 @@ def smallest_layout(base: EstimateRequest, gpu: str, *, gpu_memory_bytes: int | 
         if nodes == 1:
             decode, prefill = _speed(r, host_acc, res)
         if runtime == "transformers":
-            how = f"transformers/accelerate device_map='auto': whole layers over {n} GPU{'s' * (n > 1)}"
+            how = ("one GPU holds every layer" if n == 1 else
+                   f"transformers/accelerate device_map='auto': whole layers over {n} GPUs")
+        elif n == 1:
+            how = "one GPU holds every layer"
         elif nodes == 1:
-            how = (f"{'Ollama' if runtime == 'ollama' else 'llama.cpp'} splits whole layers over {n} "
-                   f"GPU{'s' * (n > 1)} (--split-mode layer)")
+            how = (f"{'Ollama' if runtime == 'ollama' else 'llama.cpp'} splits whole layers over {n} GPUs "
+                   "(--split-mode layer)")
         else:
             how = (f"llama.cpp RPC: layers split over {n} GPUs on {nodes} nodes (rpc-server on {nodes - 1} of them, "
                    f"--rpc); network speed not modelled")
@@ -184,8 +187,8 @@ def smallest_layout(base: EstimateRequest, gpu: str, *, gpu_memory_bytes: int | 
             decode, prefill = _speed(r, host_acc, res)
             return LayoutSearch(Layout(runtime, acc.name, per_gpu, 1, tp, tp, tp, 1, _busiest(res.estimate),
                                        res.estimate.reserve_bytes, res.verdict, decode, prefill,
-                                       f"vLLM tensor parallel over {tp} GPU{'s' * (tp > 1)} (--tensor-parallel-size "
-                                       f"{tp})"))
+                                       "one GPU holds every layer" if tp == 1 else
+                                       f"vLLM tensor parallel over {tp} GPUs (--tensor-parallel-size {tp})"))
     tp = tps[-1]
     layers = req.arch.num_layers
     for pp in range(2, min(max_nodes, layers) + 1):

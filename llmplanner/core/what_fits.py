@@ -54,13 +54,14 @@ class WhatFits:
     tags: tuple[str, ...]
     entries: tuple[FitEntry, ...]
     """Ranked: on the GPU first, then larger models, then faster."""
-    left_out: tuple[tuple[str, str], ...]
-    """(preset, why) for presets that were not ranked: too short a context, not a decoder, nothing fits."""
+    left_out: tuple[tuple[str, str, str], ...]
+    """(preset, kind, why) for presets that were not ranked; kind ``context`` (holds less than the context),
+    ``encoder`` (not a text generator) or ``fit`` (no format fits)."""
 
     def as_dict(self) -> dict:
         return {"context": self.context, "runtime": self.runtime, "tags": list(self.tags),
                 "entries": [e.as_dict() for e in self.entries],
-                "left_out": [{"preset": p, "why": w} for p, w in self.left_out]}
+                "left_out": [{"preset": p, "kind": k, "why": w} for p, k, w in self.left_out]}
 
 
 def _good_enough(o: FormatOption) -> bool:
@@ -122,16 +123,16 @@ def what_fits(base: EstimateRequest, target: Target, *, tags=(), presets=None, c
             continue
         arch = p.architecture()
         if not arch.causal:
-            left_out.append((p.name, "not a text generator (an encoder)"))
+            left_out.append((p.name, "encoder", "not a text generator (an encoder)"))
             continue
         if arch.max_context < context:
-            left_out.append((p.name, f"holds at most {arch.max_context:,} tokens of context"))
+            left_out.append((p.name, "context", f"holds at most {arch.max_context:,} tokens of context"))
             continue
         option, reason = best_for_preset(p, replace(base, context=context), target, cancel=cancel)
         if cancel is not None and cancel.cancelled:
             break
         if option is None:
-            left_out.append((p.name, reason))
+            left_out.append((p.name, "fit", reason))
             continue
         from .params import count_params
 
