@@ -51,7 +51,8 @@ def test_rows_are_in_quality_order_and_carry_the_published_cost(llama3_on_4090):
     ranks = [o.quality_rank for o in llama3_on_4090.options]
     assert ranks == list(range(len(ranks)))
     q4 = llama3_on_4090.option("q4_k_m")
-    assert q4.quality.model == "Llama-3-8B" and q4.quality.relative_ppl > llama3_on_4090.option("q5_k_m").quality.relative_ppl
+    q5 = llama3_on_4090.option("q5_k_m")
+    assert q4.quality.model == "Llama-3-8B" and q4.quality.relative_ppl > q5.quality.relative_ppl
     assert not any(o.format in TRAINED_ONLY for o in llama3_on_4090.options)
 
 

@@ -139,7 +139,8 @@ def run(args) -> int:
         print(f"also: {report['best_quality']['reason']}")
     lay = report["layout"]
     if lay and lay["layout"] and lay["layout"]["total_gpus"] > 1:
-        print(f"\nsmallest layout: {lay['layout']['how']}; {format_bytes(lay['layout']['memory_per_gpu_bytes'])} per GPU")
+        per_gpu = format_bytes(lay["layout"]["memory_per_gpu_bytes"])
+        print(f"\nsmallest layout: {lay['layout']['how']}; {per_gpu} per GPU")
     elif lay and lay["why_not"]:
         print(f"\nno multi-GPU layout: {lay['why_not']}")
     for c in report["commands"]:

@@ -6,8 +6,9 @@ published cost) — at least 4 bits when possible, reading speed when possible, 
 quality. Memory grows with the bits of the format, so the search is short: formats of 4 bits or more are
 tried best quality first and the search stops at the first that fits on the GPU with headroom at reading
 speed (no later one can beat it); when the smallest of them does not run at all, none of them does, and the
-best quality that runs is looked for among the smaller formats — none, when the smallest does not run. Presets are then ranked by placement (on the GPU first), then by size (more
-parameters first, among those reaching reading speed before those that do not: within a family a larger
+best quality that runs is looked for among the smaller formats — none, when the smallest does not run.
+
+Presets are then ranked by placement (on the GPU first), then by size (more parameters first, among those reaching reading speed before those that do not: within a family a larger
 model at 4 bits or more beats a smaller one at higher precision, Dettmers & Zettlemoyer 2023,
 arXiv:2212.09720), then by speed.
 

@@ -301,10 +301,10 @@ class CheckPanel(QtWidgets.QWidget):
              diff(c["estimated_kv_cache_bytes"], c["measured_kv_cache_bytes"]), ""),
         ]
         s = o.speed or {}
-        rows.append((self.tr("Prefill"), tokens_per_s(r.prefill_tokens_per_s), tokens_per_s(s.get("prefill_tokens_per_s")),
-                     diff(s.get("prefill_tokens_per_s"), r.prefill_tokens_per_s), s.get("device", "")))
-        rows.append((self.tr("Decode"), tokens_per_s(r.decode_tokens_per_s), tokens_per_s(s.get("decode_tokens_per_s")),
-                     diff(s.get("decode_tokens_per_s"), r.decode_tokens_per_s), s.get("device", "")))
+        for title, measured, key in ((self.tr("Prefill"), r.prefill_tokens_per_s, "prefill_tokens_per_s"),
+                                     (self.tr("Decode"), r.decode_tokens_per_s, "decode_tokens_per_s")):
+            rows.append((title, tokens_per_s(measured), tokens_per_s(s.get(key)), diff(s.get(key), measured),
+                         s.get("device", "")))
         self.result_table.set_rows([Row((Cell(q, tip), Cell(m, tip, RIGHT), Cell(e, tip, RIGHT), Cell(d, tip, RIGHT)))
                                     for q, m, e, d, tip in rows])
         notes = list(r.notes)

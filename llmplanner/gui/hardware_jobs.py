@@ -59,11 +59,12 @@ class WhatIf:
 
 
 def what_if_from_plan(hardware, host: str | None = None) -> WhatIf:
-    """The plan's catalogue picks (``plan.HardwareChoice``), or the form's starting point when it has none."""
+    """The plan's catalogue picks (``plan.HardwareChoice``): its GPUs and RAM; no GPU with a RAM size (or with
+    the catalogue chosen) is a CPU-only machine; a plan that names neither gets the form's starting point."""
     if hardware.gpus:
         pick = hardware.gpus[0]
         return WhatIf(pick.name, pick.count, hardware.ram_bytes or WHAT_IF_RAM, host)
-    if hardware.source == "catalogue":
+    if hardware.source == "catalogue" or hardware.ram_bytes is not None:
         return WhatIf(None, 1, hardware.ram_bytes or WHAT_IF_RAM, host)
     return WhatIf(host=host)
 

@@ -28,7 +28,7 @@ from .commands_panel import CommandsPanel
 from .hardware_jobs import (HardwareResult, WhatIf, detect_machine, known_machine, recommend_job, scale_out_job,
                             this_target, tiers_job, what_fits_job, what_if_from_plan, what_if_target)
 from .hardware_tables import (RIGHT, Cell, Row, RowsTable, context_tokens, format_columns, format_rows,
-                              tokens_per_s)
+                              tokens_per_s, verdict_text)
 from .machine_panel import MachinePanel
 from .qt import QtCore, QtGui, QtWidgets, Signal, Slot, translate
 from .tabs import PlanTab
@@ -358,10 +358,18 @@ class HardwareTab(PlanTab):
         layout = QtWidgets.QHBoxLayout(self)
         layout.addWidget(splitter)
 
+        self._stale = True  # a plan arrived while hidden: computed when shown (the other tabs keep the workers)
         if self.machine is not None:
             self._show_machine(self.machine)
-        else:
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 - Qt API
+        """Detection and the computations start when the tab is first shown, not at start-up: the torch probe
+        costs seconds of CPU that the other tabs need more then."""
+        super().showEvent(event)
+        if self.machine is None and not self._detect.is_busy:
             self._detect.request_now(False)
+        if self._stale and self.state is not None:
+            self._request_all()
 
     @staticmethod
     def _tint(frame: QtWidgets.QFrame) -> None:
@@ -386,7 +394,10 @@ class HardwareTab(PlanTab):
         if w != self.machine_panel.what_if:
             self.machine_panel.set_what_if(w)
         self.check.set_inputs(state.model, self._this_target())
-        self._request_all()
+        if self.isVisible():
+            self._request_all()
+        else:
+            self._stale = True
 
     def _this_target(self):
         if self.machine is None:
@@ -411,6 +422,7 @@ class HardwareTab(PlanTab):
         if inputs is None:
             return
         self._inputs = inputs
+        self._stale = False
         if self._waiting_for_machine(inputs):
             self.best_label.setText(self.tr("Detecting this machine…"))
             return
@@ -438,6 +450,7 @@ class HardwareTab(PlanTab):
         if inputs is None:
             return
         self._inputs = inputs
+        self._stale = False
         self._recommend.compute_now(inputs)
         self._what_fits.compute_now(inputs, self._tags())
         self._tiers.compute_now(replace(inputs.base, hardware=EngineHardware()))
@@ -451,7 +464,10 @@ class HardwareTab(PlanTab):
         self.machine_detected.emit(info)
         if self.state is not None:
             self.check.set_inputs(self.state.model, self._this_target())
-            self._request_all()
+            if self.isVisible():
+                self._request_all()
+            else:
+                self._stale = True
 
     def _show_machine(self, info) -> None:
         self.machine = info
@@ -578,7 +594,7 @@ class HardwareTab(PlanTab):
             if r is None:
                 continue
             b = r.best.option if r.best is not None else None
-            text = self.tr("Best here: {0}, {1}, {2}").format(b.label, b.verdict_label, tokens_per_s(
+            text = self.tr("Best here: {0}, {1}, {2}").format(b.label, verdict_text(b), tokens_per_s(
                 b.decode_tokens_per_s)) if b is not None else self.tr("Best here: nothing fits")
             self.machine_panel.show_best(r.target.source, text)
         self._update_commands()
@@ -614,7 +630,7 @@ class HardwareTab(PlanTab):
         ref = model_ref(self.state.plan.model, self.state.model.architecture.name)
         where, cmds = commands_for(ref, o, t, batch=self.state.plan.batch, layout=layout)
         if where == "machine":
-            heading = self.tr("{0} on {1}: {2}").format(o.label, t.label, o.verdict_label)
+            heading = self.tr("{0} on {1}: {2}").format(o.label, t.label, verdict_text(o))
             if not cmds:
                 heading += " " + self.tr("(no command: this runtime does not load this format)")
         elif where == "layout":
@@ -667,11 +683,11 @@ class HardwareTab(PlanTab):
             (self.tr("RAM"), lambda x: fmt.memory(x.target.ram_bytes) if x.target.ram_bytes else "–"),
             (self.tr("Memory bandwidth"), bandwidth),
             (self.tr("Best format"), lambda x: best(x).label if best(x) else self.tr("none fits")),
-            (self.tr("Its verdict"), lambda x: best(x).verdict_label),
+            (self.tr("Its verdict"), lambda x: verdict_text(best(x))),
             (self.tr("Its decode"), lambda x: tokens_per_s(best(x).decode_tokens_per_s)),
             (self.tr("Its prefill"), lambda x: tokens_per_s(best(x).prefill_tokens_per_s)),
             (self.tr("Its longest context"), lambda x: context_tokens(best(x).longest_context)),
-            (self.tr("Plan's format ({0})").format(plan_fmt), lambda x: plan_option(x).verdict_label),
+            (self.tr("Plan's format ({0})").format(plan_fmt), lambda x: verdict_text(plan_option(x))),
             (self.tr("Plan's format: decode"), lambda x: tokens_per_s(plan_option(x).decode_tokens_per_s)),
         ]
         self.compare_table.set_rows([Row((Cell(q), Cell(col(this_rec, g)), Cell(col(what_rec, g)))) for q, g in rows])
@@ -684,7 +700,7 @@ class HardwareTab(PlanTab):
             o = e.option
             rows.append(Row((
                 Cell(e.preset, e.hf_repo or ""), Cell(f"{e.total_params / 1e9:,.1f} B", align=RIGHT),
-                Cell(o.label), Cell(o.verdict_label, e.reason), Cell(fmt.memory(o.memory_bytes), align=RIGHT),
+                Cell(o.label), Cell(verdict_text(o), e.reason), Cell(fmt.memory(o.memory_bytes), align=RIGHT),
                 Cell(tokens_per_s(o.decode_tokens_per_s), align=RIGHT),
                 Cell(", ".join(use_title(t) for t in e.tags)),
             ), key=e.preset, emphasis="" if o.on_gpu or o.verdict == "cpu" else "muted"))
@@ -705,7 +721,7 @@ class HardwareTab(PlanTab):
         rows = []
         for c in checks:
             adv = "\n".join(self.tr("{0} ({1} B): {2}, {3}").format(
-                m.preset, f"{m.params / 1e9:.1f}", m.option.verdict_label, tokens_per_s(m.option.decode_tokens_per_s))
+                m.preset, f"{m.params / 1e9:.1f}", verdict_text(m.option), tokens_per_s(m.option.decode_tokens_per_s))
                 for m in c.advised)
             lo = c.largest_on_floor.preset if c.largest_on_floor else "–"
             hi = c.largest_on_ceiling.preset if c.largest_on_ceiling else "–"
@@ -770,7 +786,7 @@ class HardwareTab(PlanTab):
         if self.fits is not None:
             tables.append(ReportTable(self.tr("What fits"), (self.tr("Model"), self.tr("Format"), self.tr("Verdict"),
                                                              self.tr("Decode")),
-                                      tuple((e.preset, e.option.label, e.option.verdict_label,
+                                      tuple((e.preset, e.option.label, verdict_text(e.option),
                                              tokens_per_s(e.option.decode_tokens_per_s)) for e in self.fits.entries)))
         if self.tiers is not None:
             tables.append(ReportTable(self.tr("Tiers"), (self.tr("Tier"), self.tr("Common advice"),

@@ -144,6 +144,22 @@ def context_tokens(n: int) -> str:
     return translate("HardwareTab", "{0} tokens").format(fmt.exact(n)) if n else translate("HardwareTab", "none")
 
 
+def verdict_text(o) -> str:
+    """A ``FormatOption``'s verdict in the interface language (``fit.FitResult.label`` says the same in English)."""
+    if o.verdict == "fits":
+        return translate("HardwareTab", "fits on the GPU with headroom")
+    if o.verdict == "tight":
+        return translate("HardwareTab", "fits on the GPU, tight")
+    if o.verdict == "partial":
+        return translate("HardwareTab", "partial offload: {0} of {1} layers on the GPU").format(o.gpu_layers,
+                                                                                             o.total_layers)
+    if o.verdict == "cpu":
+        return translate("HardwareTab", "CPU only")
+    if o.verdict_label != "does not fit":
+        return o.verdict_label  # a runtime's own limit, explained by the engine
+    return translate("HardwareTab", "does not fit")
+
+
 def quality_text(o: FormatOption) -> tuple[str, str]:
     """(cell, tooltip) for a format's published quality cost."""
     q = o.quality
@@ -173,7 +189,7 @@ def format_rows(options, best_format: str | None) -> list[Row]:
         star = "★ " if o.format == best_format else ""
         mem_tip = translate("HardwareTab", "Weights {0}; on the busiest GPU {1}; on the CPU {2}.").format(
             fmt.memory(o.weights_bytes), fmt.memory(o.gpu_bytes), fmt.memory(o.cpu_bytes))
-        verdict_tip = o.verdict_label
+        verdict_tip = verdict_text(o)
         if o.free_gpu_bytes is not None and o.verdict in ("fits", "tight"):
             verdict_tip += translate("HardwareTab", "; {0} of the GPU left free").format(fmt.memory(o.free_gpu_bytes))
         ctx_tip = translate("HardwareTab", "The longest context (tokens per sequence) at which this format still "
@@ -188,7 +204,7 @@ def format_rows(options, best_format: str | None) -> list[Row]:
         emphasis = "best" if o.format == best_format else ("muted" if not o.runs else "")
         rows.append(Row((
             Cell(star + o.label, o.format),
-            Cell(o.verdict_label, verdict_tip),
+            Cell(verdict_text(o), verdict_tip),
             Cell(fmt.memory(o.memory_bytes), mem_tip, RIGHT),
             Cell(context_tokens(o.longest_context), ctx_tip, RIGHT),
             Cell(tokens_per_s(o.decode_tokens_per_s), decode_tip, RIGHT),

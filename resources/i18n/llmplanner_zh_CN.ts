@@ -692,6 +692,232 @@
     </message>
 </context>
 <context>
+    <name>CheckPanel</name>
+    <message>
+        <source>Builds the plan&apos;s model with random weights on this machine (fewer layers of the same width when the whole model does not fit), runs a prefill and a decode with a KV cache, and measures peak memory and tokens/s. Needs torch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>auto: a CUDA/ROCm GPU, else Apple MPS, else the CPU.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation type="unfinished"> 个 token</translation>
+    </message>
+    <message>
+        <source>Tokens in the measured prefill.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tokens decoded after the prompt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Record in this machine&apos;s calibration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the achieved bandwidth and FLOP/s for this device and dtype.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check on this &amp;machine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measure the plan&apos;s model here (takes seconds to minutes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;ancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop the measurement at its next step; nothing is recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>De&amp;vice:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Prompt:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Generate:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation type="unfinished">项目</translation>
+    </message>
+    <message>
+        <source>Measured</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the check measured here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estimated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engines&apos; estimate for exactly what the check built and ran (transformers runtime).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(estimated − measured) ÷ measured.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This machine&apos;s calibration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The dtype the checks ran in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measurements kept (the last 20).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decode bandwidth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bytes a decoded token reads ÷ seconds per token, GB/s (a least-squares line through the runs when their sizes differ); in brackets, the share of the spec-sheet bandwidth.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fixed cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seconds per token that do not depend on size (launches, Python), ms.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prefill compute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Achieved prefill FLOP/s, TFLOP/s; in brackets, the share of the spec-sheet peak.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>R&amp;eset calibration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete this machine&apos;s calibration file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelling at the next step…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (scaled: {0} of {1} layers)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measured {0} on {1} ({2}, {3}){4}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The check failed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Peak memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation type="unfinished">权重</translation>
+    </message>
+    <message>
+        <source>KV cache ({0} + {1} tokens)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prefill</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No speed estimate: the device is not in the hardware catalogue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No measurements yet (file: {0}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reset calibration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete this machine&apos;s calibration ({0} device entries)?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CommandsPanel</name>
+    <message>
+        <source>The command, ready to paste into a terminal (or a Python file).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy this command to the clipboard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flags as documented in &lt;a href=&quot;{0}&quot;&gt;{0}&lt;/a&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Compare</name>
     <message>
         <source>Total parameters</source>
@@ -943,6 +1169,566 @@
     </message>
 </context>
 <context>
+    <name>HardwareTab</name>
+    <message>
+        <source>Chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reasoning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Long context</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Multimodal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MoE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Small</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hardware</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading speed: Brysbaert 2019, How many words do we read per minute? (Journal of Memory and Language 109, 104047): 238 words/min; OpenAI: a token is about 3/4 of an English word.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>4-bit weights as the sweet spot: Dettmers &amp; Zettlemoyer 2023, The case for 4-bit precision: k-bit Inference Scaling Laws (arXiv:2212.09720).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Multi-GPU layouts: vLLM ModelConfig.verify_with_parallel_config (heads divisible by the tensor-parallel size), llama.cpp tools/rpc/README.md.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Commands: llama.cpp tools/server/README.md and common/arg.cpp, Ollama docs/modelfile.md and docs/faq.md, vLLM engine arguments, transformers quantization/bitsandbytes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detecting this machine…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recommending formats…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ranking what fits…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the tiers&apos; advice…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Searching layouts and hardware…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The runtime whose memory and speed are estimated: llama.cpp and Ollama load GGUF files, vLLM and transformers Hugging Face checkpoints.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>R&amp;untime:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conte&amp;xt:</source>
+        <translation type="unfinished">上下文(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>Waiting for this machine…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Use this format in the plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make the selected format the plan&apos;s weight format (the other tabs follow).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Formats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Co&amp;mmands</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished">模型</translation>
+    </message>
+    <message>
+        <source>Built-in presets that can hold the context.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation type="unfinished">参数量</translation>
+    </message>
+    <message>
+        <source>Total parameters (billions).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The best format for this machine (as on the Formats page).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GiB, everything the runtime allocates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generated tokens per second.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The preset&apos;s tags.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only for:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show only presets tagged &apos;{0}&apos; (several boxes: any of them).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What &amp;fits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation type="unfinished">项目</translation>
+    </message>
+    <message>
+        <source>This machine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What if</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Com&amp;pare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By usable accelerator memory; see the rule on the left.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Common advice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Advice checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The advised model on the tier&apos;s smallest machine (from the catalogue), at the plan&apos;s runtime and context, at 4 bits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Largest at 4 bits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The largest preset that meets the tier&apos;s test on its smallest → largest machine.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Our numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Tiers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decode speed to reach (generated tokens per second).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the plan can use: GPU memory, the Apple GPU&apos;s share, or RAM (GiB).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prefill</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When one GPU is not enough</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Smallest hardware for a decode speed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;At least:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Scale out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chec&amp;k</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recommending formats for {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detection failed: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied the {0} command to the clipboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} on {1} — {2}, {3}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Best: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing fits this machine at {0}: see Scale out for a layout that does.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>★ best choice. Speeds: decode averaged over 128 tokens after a 512-token prompt. Reading speed: {0} tokens/s. Notes on the machine: left.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Best here: {0}, {1}, {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Best here: nothing fits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a format on the Formats page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} on {1}: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no command: this runtime does not load this format)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} does not run on {1}; on the smallest layout: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} does not run on {1}: no command (see Scale out).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>detecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} ({1} GB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} GB/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Machine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory per GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>RAM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory bandwidth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Best format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none fits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its verdict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its decode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its prefill</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its longest context</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan&apos;s format ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan&apos;s format: decode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>shorter maximum context</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not text generators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fit in no format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} presets at {1}, best placement first, then larger models. Left out — {2}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} ({1} B): {2}, {3}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>agree</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>allow more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>disagree</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Smallest machine: {0}
+Largest machine: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Neither machine has a catalogue GPU to stack: choose one under &apos;What if&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No layout of {0} holds {1}: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One {0} holds {1} at {2}: {3} of its {4}; decode {5}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} × {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} over {1} nodes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} hold {1} at {2}: {3}. Per GPU {4} of {5}; decode {6}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No single catalogue device reaches {0} with {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Machine: {0}; tier {1} ({2})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Formats on this machine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What fits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tiers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} tokens</source>
+        <translation type="unfinished">{0} 个 token</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished">无</translation>
+    </message>
+    <message>
+        <source>baseline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>16/32-bit weights: the reference the other formats&apos; costs are measured against.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No published perplexity figure for this format; it is ranked as no better than the worst measured format with at least as many bits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>+{0}% PPL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Perplexity {0:+.4f} against 16-bit weights ({1} relative), KL divergence {2}, measured on {3}. Source: {4}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decode averaged over 128 tokens after a 512-token prompt, prefill over the prompt (as llama-bench -p 512 -n 128 measures).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weights {0}; on the busiest GPU {1}; on the CPU {2}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; {0} of the GPU left free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The longest context (tokens per sequence) at which this format still runs {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>on the GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slower than reading speed ({0} tokens/s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weight format, best quality first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On the GPU with at least 10% of it free (headroom), tight, partial offload (N of L layers on the GPU, the rest on the CPU), CPU only, or does not fit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everything the runtime allocates: weights, KV cache, compute buffers, overhead (GiB).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Longest context</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tokens per sequence the memory allows while the verdict stays the same.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prompt tokens processed per second.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quality cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Published perplexity increase against 16-bit weights (lower is better).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LayerTable</name>
     <message>
         <source>Layer</source>
@@ -991,6 +1777,161 @@
     <message>
         <source>Parameters in each transformer block (embeddings and the output head are outside the blocks).</source>
         <translation>每个 Transformer 块中的参数（嵌入和输出头不在块内）。</translation>
+    </message>
+</context>
+<context>
+    <name>MachinePanel</name>
+    <message>
+        <source>This machine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan for this &amp;machine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recommend for the machine this app runs on, as detected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detecting GPUs (NVML, torch in a child process, Apple), RAM and CPU…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detecting this machine…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Detect again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detect this machine&apos;s GPUs, RAM and CPU again (after plugging in a GPU or closing programs that held GPU memory).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What detection found out, and what was assumed where it could not.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What if…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan for the machine &amp;below</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recommend for the GPUs and RAM chosen below (&quot;what if I buy…&quot;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None (CPU only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A GPU or Apple chip from the hardware catalogue (memory, bandwidth and FLOP/s from the vendor&apos;s spec sheet).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many of that GPU in the machine (layers or tensors are split over them).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> GiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System RAM in GiB (2³⁰ bytes); for an Apple chip, its unified memory.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The CPU and memory system that runs layers left on the CPU (and every layer of a CPU-only machine): its bandwidth in GB/s sets their speed. Also used for this machine, whose memory speed cannot be detected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;GPU:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;ount:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;RAM:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;PU:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tier: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decided on {0} GB ({1}) of accelerator memory: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No accelerator with known memory: models run on the CPU from RAM (0 GB of accelerator memory).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rule: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vector extensions unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>RAM: {0} total, {1} available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPU: {0}, {1} cores ({2})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>torch: {0} ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detection layers: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GPUs: none detected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} total, {1} free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} unified, {1} usable by the GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>catalogue: {0}, {1} GB/s, {2} TFLOP/s FP16</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not in the catalogue: memory only (no speeds)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; {0} GB/s, {1} TFLOP/s FP16</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tier {0} ({1} GB of accelerator memory){2}</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
