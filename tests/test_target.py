@@ -74,3 +74,10 @@ def test_catalogue_picks_refuse_what_does_not_exist():
     with pytest.raises(PlannerError):
         target_from_catalogue("RTX 4090", 0)
     assert target_from_memory(12 * GIB).gpu_memory_bytes == 12 * GIB
+
+
+def test_a_chosen_cpu_platform_gives_this_cpu_its_memory_system():
+    t = target_from_machine(machine(cpu=SMALL_CPU), host="cpu-ddr4-3200-2ch")
+    assert t.host.memory_bandwidth == find_accelerator("cpu-ddr4-3200-2ch").memory_bandwidth
+    assert t.host.compute_units == 2  # still this machine's cores
+    assert any("as chosen" in n for n in t.notes)

@@ -142,9 +142,12 @@ def _simd(features: tuple[str, ...]) -> str:
     return "avx2"
 
 
-def detected_host(info: MachineInfo, base: str = DEFAULT_HOST) -> tuple[Accelerator, str]:
-    """This machine's CPU as a catalogue platform: ``base``'s memory system and clock, the detected cores and
-    vector extensions (see the module docstring); with the note that says what was assumed."""
+def detected_host(info: MachineInfo, base: str | None = None) -> tuple[Accelerator, str]:
+    """This machine's CPU as a catalogue platform: ``base``'s memory system and clock (default
+    ``speed_estimate.DEFAULT_HOST``), the detected cores and vector extensions (see the module docstring);
+    with the note that says what was assumed."""
+    chosen = base is not None
+    base = base or DEFAULT_HOST
     platform = find_accelerator(base)
     cpu = info.cpu
     cores = cpu.physical_cores or cpu.logical_cores
@@ -156,9 +159,14 @@ def detected_host(info: MachineInfo, base: str = DEFAULT_HOST) -> tuple[Accelera
                         channels=channels, memory_type=mem_type, simd=_simd(cpu.features),
                         memory_bytes=info.ram_total_bytes or platform.memory_bytes,
                         name=f"{cpu.model} ({cores} cores)")
-    note = (f"the CPU's memory speed cannot be detected: CPU speeds assume {mem_type}-{_mt_s(platform)} × "
-            f"{channels} channels ({host.memory_bandwidth / 1e9:.1f} GB/s) as in '{platform.name}', with this "
-            f"CPU's {cores} cores and {_simd(cpu.features)}; pick your platform under 'What if' to plan with another")
+    memory = (f"{mem_type}-{_mt_s(platform)} × {channels} channels ({host.memory_bandwidth / 1e9:.1f} GB/s) as in "
+              f"'{platform.name}'")
+    if chosen:
+        note = f"CPU speeds use {memory}, as chosen, with this CPU's {cores} cores and {_simd(cpu.features)}"
+    else:
+        note = (f"the CPU's memory speed cannot be detected: CPU speeds assume {memory}, with this CPU's {cores} "
+                f"cores and {_simd(cpu.features)}; choose the platform ('What if' in the app, --cpu on the command "
+                "line) to plan with another")
     return host, note
 
 
@@ -171,12 +179,10 @@ def _mt_s(platform: Accelerator) -> int:
 
 
 def target_from_machine(info: MachineInfo, *, host: str | None = None) -> Target:
-    """The detected machine as the engines see it (see the module docstring)."""
+    """The detected machine as the engines see it (see the module docstring); ``host`` names the catalogue CPU
+    platform whose memory system the detected CPU is given."""
     notes: list[str] = []
-    if host:
-        host_acc, host_note = find_accelerator(host), ""
-    else:
-        host_acc, host_note = detected_host(info)
+    host_acc, host_note = detected_host(info, host)
     ram = info.ram_total_bytes
     if ram and info.ram_available_bytes is not None:
         notes.append(f"RAM: planned with the total {_gib(ram)}; {_gib(info.ram_available_bytes)} was available "

@@ -59,12 +59,13 @@ class WhatIf:
 
 
 def what_if_from_plan(hardware, host: str | None = None) -> WhatIf:
-    """The plan's catalogue picks (``plan.HardwareChoice``): its GPUs and RAM; no GPU with a RAM size (or with
-    the catalogue chosen) is a CPU-only machine; a plan that names neither gets the form's starting point."""
+    """The plan's catalogue picks (``plan.HardwareChoice``): its first GPU model with its count, and its RAM;
+    catalogue hardware without a GPU is a CPU-only machine; a plan without picks gets the form's starting
+    point."""
     if hardware.gpus:
         pick = hardware.gpus[0]
         return WhatIf(pick.name, pick.count, hardware.ram_bytes or WHAT_IF_RAM, host)
-    if hardware.source == "catalogue" or hardware.ram_bytes is not None:
+    if hardware.source == "catalogue":
         return WhatIf(None, 1, hardware.ram_bytes or WHAT_IF_RAM, host)
     return WhatIf(host=host)
 

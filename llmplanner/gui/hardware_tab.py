@@ -390,9 +390,10 @@ class HardwareTab(PlanTab):
         self.runtime_combo.blockSignals(False)
         self.context.set_values(plan.context, arch.max_context)
         self.machine_panel.set_plan_for(plan.hardware.source)
-        w = what_if_from_plan(plan.hardware, self._host)
-        if w != self.machine_panel.what_if:
-            self.machine_panel.set_what_if(w)
+        if plan.hardware.source == "catalogue":
+            w = what_if_from_plan(plan.hardware, self.machine_panel.host)
+            if w != self.machine_panel.what_if:
+                self.machine_panel.set_what_if(w)
         self.check.set_inputs(state.model, self._this_target())
         if self.isVisible():
             self._request_all()
@@ -403,7 +404,7 @@ class HardwareTab(PlanTab):
         if self.machine is None:
             return None
         try:
-            return this_target(self.machine, self._host)
+            return this_target(self.machine, self._host)  # None: the default platform's memory system
         except PlannerError:
             return None
 
@@ -487,23 +488,28 @@ class HardwareTab(PlanTab):
     # -- edits go out ------------------------------------------------------------------------------------------
     @Slot(object)
     def _on_machine_panel_what_if_changed(self, w: WhatIf) -> None:
+        """The plan holds the "what if" machine only while it is the one planned for; otherwise the form is the
+        tab's own and only the comparison follows it."""
         if self.state is None:
             return
         plan = self.state.plan
-        gpus = (GpuPick(w.gpu, w.count),) if w.gpu else ()
-        hardware = PlanHardware(plan.hardware.source, gpus, w.ram_bytes)
-        if hardware != plan.hardware:
-            self.propose(plan.replace(hardware=hardware))
+        if plan.hardware.source == "catalogue":
+            hardware = self._catalogue_hardware(w)
+            if hardware != plan.hardware:
+                self.propose(plan.replace(hardware=hardware))
+        else:
+            self._request_all()
+
+    @staticmethod
+    def _catalogue_hardware(w: WhatIf) -> PlanHardware:
+        return PlanHardware("catalogue", (GpuPick(w.gpu, w.count),) if w.gpu else (), w.ram_bytes)
 
     @Slot(str)
     def _on_machine_panel_plan_for_changed(self, source: str) -> None:
         if self.state is None:
             return
         plan = self.state.plan
-        w = self.machine_panel.what_if
-        gpus = (GpuPick(w.gpu, w.count),) if w.gpu else ()
-        hardware = PlanHardware(source, gpus if source == "catalogue" or plan.hardware.gpus else (),
-                                w.ram_bytes if source == "catalogue" or plan.hardware.ram_bytes else None)
+        hardware = self._catalogue_hardware(self.machine_panel.what_if) if source == "catalogue" else PlanHardware()
         if hardware != plan.hardware:
             self.propose(plan.replace(hardware=hardware))
 
