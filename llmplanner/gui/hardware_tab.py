@@ -738,7 +738,6 @@ class HardwareTab(PlanTab):
                              Cell(verdict, tip)), key=c.tier,
                             emphasis="warning" if c.agreement == "ours smaller" else ""))
         self.tiers_table.set_rows(rows)
-        self.tiers_table.resizeRowsToContents()
         self.tiers_note.setText("\n".join(f"• {c.tier}: {c.summary}" for c in checks))
         if self._inputs is not None:
             self._shown_base = replace(self._inputs.base, hardware=EngineHardware())

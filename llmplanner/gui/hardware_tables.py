@@ -119,6 +119,18 @@ class RowsTable(QtWidgets.QTableView):
 
     def set_rows(self, rows: list[Row]) -> None:
         self.rows_model.set_rows(rows)
+        if self.wordWrap():
+            self.resizeRowsToContents()
+
+    def setWordWrap(self, on: bool) -> None:  # noqa: N802 - Qt API
+        """With wrapping, rows grow to their text whenever a column's width changes."""
+        super().setWordWrap(on)
+        if on:
+            self.horizontalHeader().sectionResized.connect(self._on_header_section_resized)
+
+    @QtCore.Slot(int, int, int)
+    def _on_header_section_resized(self, _section: int, _old: int, _new: int) -> None:
+        self.resizeRowsToContents()
 
     def row_of(self, key: str) -> int:
         return next((i for i, r in enumerate(self.rows_model.rows) if r.key == key), -1)
@@ -192,9 +204,12 @@ def format_rows(options, best_format: str | None) -> list[Row]:
         verdict_tip = verdict_text(o)
         if o.free_gpu_bytes is not None and o.verdict in ("fits", "tight"):
             verdict_tip += translate("HardwareTab", "; {0} of the GPU left free").format(fmt.memory(o.free_gpu_bytes))
-        ctx_tip = translate("HardwareTab", "The longest context (tokens per sequence) at which this format still "
-                                           "runs {0}.").format(
-            translate("HardwareTab", "on the GPU") if o.on_gpu else translate("HardwareTab", "at all"))
+        if o.on_gpu:
+            ctx_tip = translate("HardwareTab", "The longest context (tokens per sequence) at which this format still "
+                                               "runs on the GPU.")
+        else:
+            ctx_tip = translate("HardwareTab", "The longest context (tokens per sequence) at which this format runs "
+                                               "at all.")
         q_text, q_tip = quality_text(o)
         slow = o.decode_tokens_per_s is not None and o.decode_tokens_per_s < READING_TOKENS_PER_S
         decode_tip = speed_tip + (" " + o.speed_note if o.speed_note else "")
