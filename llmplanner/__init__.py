@@ -1,7 +1,10 @@
 """llmplanner: will this LLM run on my machine, in which precision, with how much context, how fast?"""
 from __future__ import annotations
 
+from functools import lru_cache
 
+
+@lru_cache(maxsize=1)
 def _version() -> str:
     try:
         from importlib.metadata import PackageNotFoundError, version
@@ -13,4 +16,8 @@ def _version() -> str:
         return "unknown"
 
 
-__version__ = _version()
+def __getattr__(name: str):
+    # importlib.metadata costs ~65 ms at start-up: read the version only when someone asks for it
+    if name == "__version__":
+        return _version()
+    raise AttributeError(f"module 'llmplanner' has no attribute {name!r}")

@@ -224,8 +224,18 @@ def _smoke_line(window) -> str:
         raise RuntimeError(f"the Architecture tab shows {arch_tab.total_card.value.text()}, expected {expected:,}")
     v = versions()
     tabs = ", ".join(t.tab_id for t in window.tabs)
-    return (f"SMOKE OK llmplanner {v['llmplanner']}; Python {v['Python']}; Qt {v['Qt']}; PySide6 {v['PySide6']}; "
+    line = (f"SMOKE OK llmplanner {v['llmplanner']}; Python {v['Python']}; Qt {v['Qt']}; PySide6 {v['PySide6']}; "
             f"pyqtgraph {v['pyqtgraph']}; tabs: {tabs}; {REPRESENTATIVE_MODEL}: {got:,} parameters")
+    precision = window.tab("precision")
+    if precision is not None:
+        result = precision.result
+        if result is None or result.comparison is None or result.comparison.current is None:
+            raise RuntimeError("the Precision tab computed nothing")
+        row = result.comparison.current
+        if len(precision.bars.rows) != len(result.comparison.rows):
+            raise RuntimeError("the Precision tab's chart does not show every format")
+        line += f"; {row.format.label} at {result.comparison.context:,} tokens: {row.total_bytes / 2**30:.2f} GiB"
+    return line
 
 
 def screenshots(app, folder: str) -> int:

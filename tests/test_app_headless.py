@@ -19,6 +19,10 @@ def test_smoke_test_prints_smoke_ok_and_exits_0():
     for name in ("Python", "Qt", "PySide6", "pyqtgraph"):
         assert f"{name} " in line
     assert "8,030,261,248 parameters" in line
+    import re
+
+    found = re.search(r"Q4_K_M at 8,192 tokens: (\d+\.\d\d) GiB", line)  # the compute buffers depend on the GPU
+    assert found and 6.0 < float(found.group(1)) < 6.3, line  # weights 4.58 GiB + KV 1 GiB + buffers
 
 
 def test_screenshot_writes_one_png_per_tab(tmp_path):

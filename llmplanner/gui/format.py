@@ -84,3 +84,8 @@ def percent(part: float, whole: float) -> str:
 
 def tokens(n: int) -> str:
     return translate("Format", "{0} tokens").format(exact(n))
+
+
+def gib(n_bytes: float, digits: int = 2) -> str:
+    """Bytes always in GiB (2³⁰ bytes), for tables and charts whose figures are compared with each other."""
+    return f"{n_bytes / 2**30:,.{digits}f} GiB"

@@ -1169,6 +1169,119 @@
     </message>
 </context>
 <context>
+    <name>FormatTableModel</name>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Bits per
+weight</source>
+        <translation>每权重
+位数</translation>
+    </message>
+    <message>
+        <source>Weights
+(GiB)</source>
+        <translation>权重
+(GiB)</translation>
+    </message>
+    <message>
+        <source>KV cache
+(GiB)</source>
+        <translation>KV 缓存
+(GiB)</translation>
+    </message>
+    <message>
+        <source>Activations
+(GiB)</source>
+        <translation>激活
+(GiB)</translation>
+    </message>
+    <message>
+        <source>Overhead
+(GiB)</source>
+        <translation>额外开销
+(GiB)</translation>
+    </message>
+    <message>
+        <source>Total
+(GiB)</source>
+        <translation>合计
+(GiB)</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>能否放下</translation>
+    </message>
+    <message>
+        <source>ΔPPL</source>
+        <translation>ΔPPL</translation>
+    </message>
+    <message>
+        <source>KLD</source>
+        <translation>KLD</translation>
+    </message>
+    <message>
+        <source>Quality
+measured on</source>
+        <translation>质量数据
+测自</translation>
+    </message>
+    <message>
+        <source>The weight format; the plan&apos;s is in bold.</source>
+        <translation>权重格式；方案所用的格式以粗体显示。</translation>
+    </message>
+    <message>
+        <source>Weight bytes × 8 ÷ parameters for this model: scales and tensors kept in higher precision included.</source>
+        <translation>此模型的权重字节数 × 8 ÷ 参数量：含缩放因子和以更高精度保留的张量。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s weights in this format.</source>
+        <translation>此格式下模型权重的大小。</translation>
+    </message>
+    <message>
+        <source>Keys and values of every token of context, for every sequence of the batch.</source>
+        <translation>上下文中每个 token的键和值，批次中的每个序列各一份。</translation>
+    </message>
+    <message>
+        <source>Work buffers of one forward pass (the runtime&apos;s compute buffers).</source>
+        <translation>一次前向计算的工作缓冲区（运行时的计算缓冲区）。</translation>
+    </message>
+    <message>
+        <source>What the runtime keeps besides (CUDA context, output buffers).</source>
+        <translation>运行时另外占用的内存（CUDA 上下文、输出缓冲区）。</translation>
+    </message>
+    <message>
+        <source>The sum of the four.</source>
+        <translation>以上四项之和。</translation>
+    </message>
+    <message>
+        <source>Whether it fits the plan&apos;s hardware (with the runtime&apos;s reserve).</source>
+        <translation>能否放进方案所选的硬件（已计入运行时的预留）。</translation>
+    </message>
+    <message>
+        <source>Published perplexity increase against the baseline (16-bit weights): lower is better.</source>
+        <translation>已发表的相对基准（16 位权重）的困惑度增量：越低越好。</translation>
+    </message>
+    <message>
+        <source>Published mean KL divergence of the next-token distribution from the baseline&apos;s (nats).</source>
+        <translation>已发表的下一个 token 的分布相对基准分布的平均 KL 散度（nats）。</translation>
+    </message>
+    <message>
+        <source>The model and baseline the quality figure was measured on (costs transfer only roughly).</source>
+        <translation>质量数据所测的模型和基准（换到其他模型只能粗略参考）。</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>{0} (vs {1})</source>
+        <translation>{0}（对比 {1}）</translation>
+    </message>
+</context>
+<context>
     <name>HardwareTab</name>
     <message>
         <source>Chat</source>
@@ -2288,6 +2401,698 @@ Largest machine: {1}</source>
     </message>
 </context>
 <context>
+    <name>PlanControls</name>
+    <message>
+        <source>Inference</source>
+        <translation>推理</translation>
+    </message>
+    <message>
+        <source>Full fine-tuning</source>
+        <translation>全参数微调</translation>
+    </message>
+    <message>
+        <source>LoRA fine-tuning</source>
+        <translation>LoRA 微调</translation>
+    </message>
+    <message>
+        <source>QLoRA fine-tuning</source>
+        <translation>QLoRA 微调</translation>
+    </message>
+    <message>
+        <source>auto (the model&apos;s dtype)</source>
+        <translation>auto（模型自身的数据类型）</translation>
+    </message>
+    <message>
+        <source>AdamW (fp32 states)</source>
+        <translation>AdamW（fp32 状态）</translation>
+    </message>
+    <message>
+        <source>AdamW 8-bit (bitsandbytes)</source>
+        <translation>AdamW 8 位（bitsandbytes）</translation>
+    </message>
+    <message>
+        <source>SGD (no state)</source>
+        <translation>SGD（无状态）</translation>
+    </message>
+    <message>
+        <source>SGD with momentum</source>
+        <translation>带动量的 SGD</translation>
+    </message>
+    <message>
+        <source>Adafactor (factored)</source>
+        <translation>Adafactor（分解）</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>不重算</translation>
+    </message>
+    <message>
+        <source>Selective (attention)</source>
+        <translation>选择性（注意力）</translation>
+    </message>
+    <message>
+        <source>Full (checkpointing)</source>
+        <translation>完全（检查点）</translation>
+    </message>
+    <message>
+        <source>The program that loads and runs the model. Each keeps weights, KV cache and work buffers its own way, and each loads its own set of formats (llama.cpp and Ollama: GGUF; transformers and vLLM: Hugging Face checkpoints).</source>
+        <translation>加载并运行模型的程序。各运行时以自己的方式存放权重、KV 缓存和工作缓冲区，能加载的格式也各不相同（llama.cpp 和 Ollama：GGUF；transformers 和 vLLM：Hugging Face 检查点）。</translation>
+    </message>
+    <message>
+        <source>Inference runs the model; full fine-tuning trains every weight (with gradients and optimizer states); LoRA trains small adapters on a frozen 16-bit base; QLoRA does the same on a 4-bit NF4 base.</source>
+        <translation>推理即运行模型；全参数微调训练所有权重（需要梯度和优化器状态）；LoRA 在冻结的 16 位底座上训练小型适配器；QLoRA 在 4 位 NF4 底座上做同样的事。</translation>
+    </message>
+    <message>
+        <source>Element type of the keys and values cached for every token of context, per layer: 16-bit by default; 8- and 4-bit blocks (llama.cpp, Ollama) or FP8 (vLLM) halve or quarter it. transformers keeps its compute dtype.</source>
+        <translation>每层为上下文中每个 token缓存的键和值的元素类型：默认 16 位；8 位和 4 位分块（llama.cpp、Ollama）或 FP8（vLLM）可将其减半或减为四分之一。transformers 使用其计算数据类型。</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>R&amp;untime:</source>
+        <translation>运行时(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Mode:</source>
+        <translation>模式(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>&amp;KV cache:</source>
+        <translation>KV 缓存(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>What the optimizer keeps per trained weight: AdamW two fp32 moments (8 bytes), its 8-bit version 2 bytes, SGD nothing (4 bytes with momentum), Adafactor a row and a column per matrix.</source>
+        <translation>优化器为每个受训权重保存的内容：AdamW 两个 fp32 矩（8 字节），其 8 位版本 2 字节，SGD 不保存（带动量时 4 字节），Adafactor 每个矩阵一行一列。</translation>
+    </message>
+    <message>
+        <source>Activation recomputation (Korthikanti et al. 2022): keep fewer activations for the backward pass and compute them again. Selective recomputes the attention core; full keeps only each layer&apos;s input (about a third more compute).</source>
+        <translation>激活重算（Korthikanti 等，2022）：为反向传播保留更少的激活，需要时重新计算。选择性重算只重算注意力核心；完全重算只保留每层的输入（计算量约增加三分之一）。</translation>
+    </message>
+    <message>
+        <source>Rank r of each LoRA adapter: an adapted d_out × d_in matrix gains r × (d_in + d_out) trainable weights. 8–64 is usual.</source>
+        <translation>每个 LoRA 适配器的秩 r：一个 d_out × d_in 的矩阵增加 r × (d_in + d_out) 个可训练权重。常用 8–64。</translation>
+    </message>
+    <message>
+        <source>The matrices that get adapters, comma-separated, as PEFT&apos;s target_modules names them (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj …) or all-linear.</source>
+        <translation>加适配器的矩阵，用逗号分隔，按 PEFT 的 target_modules 命名（q_proj、k_proj、v_proj、o_proj、gate_proj、up_proj、down_proj …），或 all-linear。</translation>
+    </message>
+    <message>
+        <source>0 — every GPU holds everything</source>
+        <translation>0 — 每个 GPU 保存全部</translation>
+    </message>
+    <message>
+        <source>1 — optimizer states split</source>
+        <translation>1 — 切分优化器状态</translation>
+    </message>
+    <message>
+        <source>2 — also gradients split</source>
+        <translation>2 — 同时切分梯度</translation>
+    </message>
+    <message>
+        <source>3 — also weights split</source>
+        <translation>3 — 同时切分权重</translation>
+    </message>
+    <message>
+        <source>DeepSpeed ZeRO (Rajbhandari et al. 2020): split optimizer states, gradients and weights among the data-parallel GPUs instead of copying them to each.</source>
+        <translation>DeepSpeed ZeRO（Rajbhandari 等，2020）：把优化器状态、梯度和权重切分到各数据并行 GPU 上，而不是每个 GPU 复制一份。</translation>
+    </message>
+    <message>
+        <source>Data-parallel GPUs training together; with ZeRO each holds a 1/N share of what it splits. Memory is shown per GPU.</source>
+        <translation>共同训练的数据并行 GPU 数；使用 ZeRO 时，被切分的部分每个 GPU 只保存 1/N。内存按单个 GPU 显示。</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>&amp;Optimizer:</source>
+        <translation>优化器(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Re&amp;computation:</source>
+        <translation>重算(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>LoRA &amp;rank:</source>
+        <translation>LoRA 秩(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>LoRA &amp;targets:</source>
+        <translation>LoRA 目标(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;ZeRO stage:</source>
+        <translation>ZeRO 阶段(&amp;Z)：</translation>
+    </message>
+    <message>
+        <source>&amp;GPUs:</source>
+        <translation>GPU 数(&amp;G)：</translation>
+    </message>
+    <message>
+        <source>Micro-&amp;batch per GPU:</source>
+        <translation>每 GPU 微批次(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>&amp;Batch:</source>
+        <translation>批次(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>Sequences in one training step on each GPU; activations grow in proportion.</source>
+        <translation>每个 GPU 一步训练处理的序列数；激活随之成比例增长。</translation>
+    </message>
+    <message>
+        <source>Sequences processed together (llama.cpp/Ollama --parallel, vLLM&apos;s concurrent requests): each needs its own KV cache.</source>
+        <translation>同时处理的序列数（llama.cpp/Ollama 的 --parallel，vLLM 的并发请求）：每个序列需要自己的 KV 缓存。</translation>
+    </message>
+    <message>
+        <source>{0} cannot keep a {1} cache; it takes {2}. The figures shown are still for {3}.</source>
+        <translation>{0} 不支持 {1} 缓存；它支持 {2}。当前显示的仍是 {3} 的数据。</translation>
+    </message>
+    <message>
+        <source>name at least one module, or all-linear</source>
+        <translation>请至少写一个模块名，或 all-linear</translation>
+    </message>
+</context>
+<context>
+    <name>PrecisionCharts</name>
+    <message>
+        <source>weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>KV cache</source>
+        <translation>KV 缓存</translation>
+    </message>
+    <message>
+        <source>activations</source>
+        <translation>激活</translation>
+    </message>
+    <message>
+        <source>overhead</source>
+        <translation>额外开销</translation>
+    </message>
+    <message>
+        <source>memory (GiB)</source>
+        <translation>内存 (GiB)</translation>
+    </message>
+    <message>
+        <source>(GiB)</source>
+        <translation>(GiB)</translation>
+    </message>
+    <message>
+        <source>context (tokens per sequence, log scale)</source>
+        <translation>上下文（每序列 token 数，对数刻度）</translation>
+    </message>
+    <message>
+        <source>quantised − original weight</source>
+        <translation>量化后 − 原始权重</translation>
+    </message>
+    <message>
+        <source>share of weights (%)</source>
+        <translation>权重占比 (%)</translation>
+    </message>
+    <message>
+        <source>gradients</source>
+        <translation>梯度</translation>
+    </message>
+    <message>
+        <source>optimizer states</source>
+        <translation>优化器状态</translation>
+    </message>
+    <message>
+        <source>memory per GPU (GiB)</source>
+        <translation>每 GPU 内存 (GiB)</translation>
+    </message>
+</context>
+<context>
+    <name>PrecisionTab</name>
+    <message>
+        <source>partial offload: {0} of {1} layers on the GPU</source>
+        <translation>部分卸载：{1} 层中有 {0} 层在 GPU 上</translation>
+    </message>
+    <message>
+        <source>fits with headroom</source>
+        <translation>放得下，有余量</translation>
+    </message>
+    <message>
+        <source>fits, tight</source>
+        <translation>放得下，但很紧</translation>
+    </message>
+    <message>
+        <source>CPU only</source>
+        <translation>仅 CPU</translation>
+    </message>
+    <message>
+        <source>does not fit</source>
+        <translation>放不下</translation>
+    </message>
+    <message>
+        <source>partial {0}/{1}</source>
+        <translation>部分 {0}/{1}</translation>
+    </message>
+    <message>
+        <source>fits</source>
+        <translation>放得下</translation>
+    </message>
+    <message>
+        <source>tight</source>
+        <translation>很紧</translation>
+    </message>
+    <message>
+        <source>no quality data</source>
+        <translation>无质量数据</translation>
+    </message>
+    <message>
+        <source>ΔPPL {0:+.3f} ({1})</source>
+        <translation>ΔPPL {0:+.3f}（{1}）</translation>
+    </message>
+    <message>
+        <source>KLD {0:.4f} ({1})</source>
+        <translation>KLD {0:.4f}（{1}）</translation>
+    </message>
+    <message>
+        <source>no published quality figure for this format</source>
+        <translation>此格式没有已发表的质量数据</translation>
+    </message>
+    <message>
+        <source>perplexity {0:+.3f}</source>
+        <translation>困惑度 {0:+.3f}</translation>
+    </message>
+    <message>
+        <source>KL divergence {0:.4f}</source>
+        <translation>KL 散度 {0:.4f}</translation>
+    </message>
+    <message>
+        <source>{0} against {1}, measured on {2}</source>
+        <translation>{0}（对比 {1}，测自 {2}）</translation>
+    </message>
+    <message>
+        <source>system RAM: {0}</source>
+        <translation>系统内存：{0}</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>{0} × {1}: {2}</source>
+        <translation>{0} × {1}：{2}</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>Weight bytes per format: llama.cpp src/llama-quant.cpp (per-tensor recipes) and ggml-common.h (block sizes); bitsandbytes, AutoGPTQ and AutoAWQ buffers (llmplanner/core/weight_storage.py).</source>
+        <translation>各格式的权重字节数：llama.cpp src/llama-quant.cpp（逐张量配方）和 ggml-common.h（块大小）；bitsandbytes、AutoGPTQ 和 AutoAWQ 的缓冲区（llmplanner/core/weight_storage.py）。</translation>
+    </message>
+    <message>
+        <source>Inference memory per runtime: llama.cpp src/llama-context.cpp, llama-kv-cache.cpp and ggml-backend.cpp; transformers DynamicCache and generation/utils.py; vLLM v1/worker/gpu_worker.py and kv_cache_utils.py; Ollama server/sched.go (llmplanner/core/memory/).</source>
+        <translation>各运行时的推理内存：llama.cpp src/llama-context.cpp、llama-kv-cache.cpp 和 ggml-backend.cpp；transformers DynamicCache 和 generation/utils.py；vLLM v1/worker/gpu_worker.py 和 kv_cache_utils.py；Ollama server/sched.go（llmplanner/core/memory/）。</translation>
+    </message>
+    <message>
+        <source>Quality cost: llama.cpp tools/perplexity/README.md scoreboards, tools/quantize/quantize.cpp, Lin et al. 2023 (AWQ, arXiv:2306.00978), published GPTQ measurements (resources/quality.json).</source>
+        <translation>质量代价：llama.cpp tools/perplexity/README.md 的评分表、tools/quantize/quantize.cpp、Lin 等 2023（AWQ，arXiv:2306.00978）、已发表的 GPTQ 测量（resources/quality.json）。</translation>
+    </message>
+    <message>
+        <source>Measured rounding error: the reference quantisers of ggml/src/ggml-quants.c, bitsandbytes&apos; NF4/FP4 codebooks (Dettmers et al. 2023, arXiv:2305.14314), the OCP FP8 and MX specifications (llmplanner/core/quant_sim.py).</source>
+        <translation>实测舍入误差：ggml/src/ggml-quants.c 的参考量化器，bitsandbytes 的 NF4/FP4 码本（Dettmers 等 2023，arXiv:2305.14314），OCP FP8 与 MX 规范（llmplanner/core/quant_sim.py）。</translation>
+    </message>
+    <message>
+        <source>Training memory: Rajbhandari et al. 2020 (ZeRO, arXiv:1910.02054), Korthikanti et al. 2022 (activations, arXiv:2205.05198), Hu et al. 2021 (LoRA, arXiv:2106.09685), Megatron-LM theoretical_memory_usage.py (the rule of thumb).</source>
+        <translation>训练内存：Rajbhandari 等 2020（ZeRO，arXiv:1910.02054），Korthikanti 等 2022（激活，arXiv:2205.05198），Hu 等 2021（LoRA，arXiv:2106.09685），Megatron-LM theoretical_memory_usage.py（经验法则）。</translation>
+    </message>
+    <message>
+        <source>Comparing formats…</source>
+        <translation>正在比较各格式…</translation>
+    </message>
+    <message>
+        <source>Measuring quantisation error…</source>
+        <translation>正在测量量化误差…</translation>
+    </message>
+    <message>
+        <source>Detecting this machine…</source>
+        <translation>正在检测本机…</translation>
+    </message>
+    <message>
+        <source>The memory the formats are checked against: the GPUs chosen in the plan, or this machine as detected (its GPUs, else its RAM).</source>
+        <translation>用来检验各格式的内存：方案中选定的 GPU，或检测到的本机（有 GPU 用 GPU，否则用内存）。</translation>
+    </message>
+    <message>
+        <source>Hardware</source>
+        <translation>硬件</translation>
+    </message>
+    <message>
+        <source>All memory is in GiB (2³⁰ bytes, as nvidia-smi and operating systems count). Quality is the published perplexity increase (ΔPPL) or KL divergence against 16-bit weights, with the model it was measured on: costs transfer only roughly between models.</source>
+        <translation>所有内存均以 GiB 为单位（2³⁰ 字节，与 nvidia-smi 和操作系统的算法一致）。质量为已发表的相对 16 位权重的困惑度增量（ΔPPL）或 KL 散度，并注明测量所用的模型：换到其他模型只能粗略参考。</translation>
+    </message>
+    <message>
+        <source>Conte&amp;xt:</source>
+        <translation>上下文(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>Double-click a row to make its format the plan&apos;s.</source>
+        <translation>双击某行，把该格式设为方案的格式。</translation>
+    </message>
+    <message>
+        <source>Total memory as the context grows, for the formats ticked on the right; the dashed line is the hardware&apos;s memory, the dotted one the plan&apos;s context.</source>
+        <translation>右侧勾选的格式随上下文增长所需的总内存；虚线为硬件内存，点线为方案的上下文长度。</translation>
+    </message>
+    <message>
+        <source>Tick up to six formats to draw.</source>
+        <translation>最多勾选六种格式绘制。</translation>
+    </message>
+    <message>
+        <source>&amp;Neighbours</source>
+        <translation>相邻格式(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Draw the plan&apos;s format and the formats next to it again.</source>
+        <translation>重新绘制方案的格式及其相邻格式。</translation>
+    </message>
+    <message>
+        <source>&amp;Formats</source>
+        <translation>格式(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Table</source>
+        <translation>表格(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Memory vs &amp;context</source>
+        <translation>内存与上下文(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Quantisation &amp;error</source>
+        <translation>量化误差(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Trai&amp;ning memory</source>
+        <translation>训练内存(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Memory of every format the runtime loads, with its fit and quality cost. Click a bar to use that format.</source>
+        <translation>运行时可加载的每种格式所需的内存、能否放下及质量代价。点击条形即可使用该格式。</translation>
+    </message>
+    <message>
+        <source>Quantise a weight sample in every format and measure the error.</source>
+        <translation>用每种格式量化一份权重样本并测量误差。</translation>
+    </message>
+    <message>
+        <source>This model&apos;s architecture is unknown (weights without a config.json): put its config.json beside the weights.</source>
+        <translation>此模型的结构未知（权重旁没有 config.json）：请把 config.json 放在权重旁边。</translation>
+    </message>
+    <message>
+        <source>Se&amp;quence length:</source>
+        <translation>序列长度(&amp;Q)：</translation>
+    </message>
+    <message>
+        <source>The plan&apos;s context ({0} tokens) is longer than this model&apos;s maximum; figures here use {1}.</source>
+        <translation>方案的上下文（{0} 个 token）超过此模型的最大长度；这里按 {1} 计算。</translation>
+    </message>
+    <message>
+        <source>Comparing formats of {0}…</source>
+        <translation>正在比较 {0} 的各格式…</translation>
+    </message>
+    <message>
+        <source>{0} cannot load {1} weights: switched to {2}.</source>
+        <translation>{0} 无法加载 {1} 权重：已改为 {2}。</translation>
+    </message>
+    <message>
+        <source>{0} has no {1} KV cache: switched to {2}.</source>
+        <translation>{0} 没有 {1} KV 缓存：已改为 {2}。</translation>
+    </message>
+    <message>
+        <source>Measuring quantisation error in {0} formats…</source>
+        <translation>正在测量 {0} 种格式的量化误差…</translation>
+    </message>
+    <message>
+        <source>This machine could not be detected: {0}</source>
+        <translation>无法检测本机：{0}</translation>
+    </message>
+    <message>
+        <source>vLLM needs a GPU: choose GPUs for the plan, or another runtime. The figures shown are for the last settings that worked.</source>
+        <translation>vLLM 需要 GPU：请为方案选择 GPU，或换用其他运行时。当前显示的是上一次可用设置的数据。</translation>
+    </message>
+    <message>
+        <source>No hardware chosen: the figures are not checked against any memory.</source>
+        <translation>未选择硬件：数据未与任何内存比较。</translation>
+    </message>
+    <message>
+        <source>This machine, as detected: no GPU found, so the model runs from system RAM ({0}).</source>
+        <translation>检测到的本机：未发现 GPU，模型将在系统内存中运行（{0}）。</translation>
+    </message>
+    <message>
+        <source>This machine, as detected: {0}.</source>
+        <translation>检测到的本机：{0}。</translation>
+    </message>
+    <message>
+        <source>Chosen in the plan: system RAM {0}.</source>
+        <translation>方案中选定：系统内存 {0}。</translation>
+    </message>
+    <message>
+        <source>Chosen in the plan: {0}.</source>
+        <translation>方案中选定：{0}。</translation>
+    </message>
+    <message>
+        <source>Full fine-tuning</source>
+        <translation>全参数微调</translation>
+    </message>
+    <message>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <source>QLoRA</source>
+        <translation>QLoRA</translation>
+    </message>
+    <message>
+        <source> — &lt;span style=&apos;color:{0}&apos;&gt;fits one GPU of {1}&lt;/span&gt;</source>
+        <translation> — &lt;span style=&apos;color:{0}&apos;&gt;单个 {1} 的 GPU 放得下&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source> — &lt;span style=&apos;color:{0}&apos;&gt;more than one GPU&apos;s {1}&lt;/span&gt;</source>
+        <translation> — &lt;span style=&apos;color:{0}&apos;&gt;超过单个 GPU 的 {1}&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}&lt;/b&gt; of {1}: &lt;b&gt;{2} per GPU&lt;/b&gt; on {3} GPU(s), sequences of {4} tokens, micro-batch {5}{6}. {7} of {8} parameters are trained.</source>
+        <translation>{1} 的&lt;b&gt;{0}&lt;/b&gt;：&lt;b&gt;每 GPU {2}&lt;/b&gt;，共 {3} 个 GPU，序列长 {4} 个 token，微批次 {5}{6}。{8} 个参数中训练 {7} 个。</translation>
+    </message>
+    <message>
+        <source>{0} ({1:.2f} bits per weight): weights {2}, KV cache {3}, activations {4}, overhead {5}; total {6}. Quality: {7}. Click to use this format.</source>
+        <translation>{0}（每权重 {1:.2f} 位）：权重 {2}，KV 缓存 {3}，激活 {4}，额外开销 {5}；合计 {6}。质量：{7}。点击使用此格式。</translation>
+    </message>
+    <message>
+        <source>{0} tokens</source>
+        <translation>{0} 个 token</translation>
+    </message>
+    <message>
+        <source>{0} at {1} tokens × {2} sequence(s), KV cache {3}</source>
+        <translation>{0}，{1} 个 token × {2} 个序列，KV 缓存 {3}</translation>
+    </message>
+    <message>
+        <source>{0} cannot load the plan&apos;s format {1}; click a bar to choose one it can. ({2})</source>
+        <translation>{0} 无法加载方案的格式 {1}；请点击条形选择它能加载的格式。（{2}）</translation>
+    </message>
+    <message>
+        <source> — &lt;span style=&apos;color:{0}&apos;&gt;{1}&lt;/span&gt; on {2}</source>
+        <translation> — 在 {2} 上&lt;span style=&apos;color:{0}&apos;&gt;{1}&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>vLLM takes {0:.0%} of each GPU up front and gives what weights and activations leave to its KV cache pool ({1}); one sequence of this context needs {2}, so about {3:,.0f} run at once.</source>
+        <translation>vLLM 预先占用每个 GPU 的 {0:.0%}，扣除权重和激活后全部留给 KV 缓存池（{1}）；此上下文长度的一个序列需要 {2}，因此可同时运行约 {3:,.0f} 个。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}&lt;/b&gt; (the plan&apos;s format, {1:.2f} bits per weight): &lt;b&gt;{2}&lt;/b&gt; in total{3}. {4}. Quality: {5}. &lt;i&gt;Click a bar to use another format.&lt;/i&gt;{6}</source>
+        <translation>&lt;b&gt;{0}&lt;/b&gt;（方案的格式，每权重 {1:.2f} 位）：合计 &lt;b&gt;{2}&lt;/b&gt;{3}。{4}。质量：{5}。&lt;i&gt;点击条形可改用其他格式。&lt;/i&gt;{6}</translation>
+    </message>
+    <message>
+        <source>Runtime {0}, context {1} tokens, batch {2}, KV cache {3}, mode {4}</source>
+        <translation>运行时 {0}，上下文 {1} 个 token，批次 {2}，KV 缓存 {3}，模式 {4}</translation>
+    </message>
+    <message>
+        <source>Hardware: {0}</source>
+        <translation>硬件：{0}</translation>
+    </message>
+    <message>
+        <source>none chosen</source>
+        <translation>未选择</translation>
+    </message>
+    <message>
+        <source>All memory in GiB (2³⁰ bytes).</source>
+        <translation>所有内存以 GiB（2³⁰ 字节）为单位。</translation>
+    </message>
+    <message>
+        <source>Memory by format</source>
+        <translation>各格式的内存</translation>
+    </message>
+    <message>
+        <source>Training memory per GPU</source>
+        <translation>每 GPU 的训练内存</translation>
+    </message>
+    <message>
+        <source>Per GPU</source>
+        <translation>每 GPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>内存</translation>
+    </message>
+    <message>
+        <source>Measured quantisation error ({0})</source>
+        <translation>实测量化误差（{0}）</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>RMSE</source>
+        <translation>RMSE</translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation>SQNR (dB)</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+</context>
+<context>
+    <name>QuantErrorPanel</name>
+    <message>
+        <source>Gaussian sample (std 0.02)</source>
+        <translation>高斯样本（标准差 0.02）</translation>
+    </message>
+    <message>
+        <source>Heavy-tailed sample (Student-t, ν = {0:g})</source>
+        <translation>重尾样本（Student-t，ν = {0:g}）</translation>
+    </message>
+    <message>
+        <source>A tensor of the model&apos;s safetensors file</source>
+        <translation>模型 safetensors 文件中的一个张量</translation>
+    </message>
+    <message>
+        <source>The weights to quantise. Trained weights have heavier tails than a Gaussian (a few large values per row), which the Student-t sample imitates; a real tensor is read from the model&apos;s file when the plan&apos;s model is a local safetensors checkpoint (only that tensor, at most 2 M values).</source>
+        <translation>要量化的权重。训练后的权重比高斯分布尾部更重（每行有少数大值），Student-t 样本模拟这一点；当方案的模型是本地 safetensors 检查点时，可从模型文件读取一个真实张量（只读该张量，最多 200 万个值）。</translation>
+    </message>
+    <message>
+        <source>Which tensor of the checkpoint to read (its first rows, up to 2 M values).</source>
+        <translation>读取检查点中的哪个张量（从开头读取若干行，最多 200 万个值）。</translation>
+    </message>
+    <message>
+        <source>&amp;Measure</source>
+        <translation>测量(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Quantise the sample in every format of the runtime with numpy and measure the error (a second or two).</source>
+        <translation>用 numpy 以运行时支持的每种格式量化样本并测量误差（需一两秒）。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Sa&amp;mple:</source>
+        <translation>样本(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Press Measure to quantise a sample in every format.</source>
+        <translation>按“测量”以每种格式量化一份样本。</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>RMSE</source>
+        <translation>RMSE</translation>
+    </message>
+    <message>
+        <source>SQNR
+(dB)</source>
+        <translation>SQNR
+(dB)</translation>
+    </message>
+    <message>
+        <source>Bits per
+weight</source>
+        <translation>每权重
+位数</translation>
+    </message>
+    <message>
+        <source>Largest
+error</source>
+        <translation>最大
+误差</translation>
+    </message>
+    <message>
+        <source>Simulated
+as</source>
+        <translation>模拟
+方式</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>The weight format.</source>
+        <translation>权重格式。</translation>
+    </message>
+    <message>
+        <source>Root-mean-square error between the weights and their quantised values, in the weights&apos; own unit: lower is better.</source>
+        <translation>权重与其量化值之间的均方根误差，单位与权重相同：越低越好。</translation>
+    </message>
+    <message>
+        <source>Signal-to-quantisation-noise ratio, 10·log₁₀(Σx² / Σ(x − x̂)²), in decibels: higher is better; every 6 dB is about one bit.</source>
+        <translation>信号与量化噪声之比，10·log₁₀(Σx² / Σ(x − x̂)²)，单位分贝：越高越好；每 6 dB 约相当于一位。</translation>
+    </message>
+    <message>
+        <source>Storage per weight including the scales, for this sample&apos;s shape (bits).</source>
+        <translation>按此样本形状计算的每个权重的存储量，含缩放因子（位）。</translation>
+    </message>
+    <message>
+        <source>The largest absolute error of any single weight.</source>
+        <translation>单个权重的最大绝对误差。</translation>
+    </message>
+    <message>
+        <source>The quantisation scheme simulated (a llama.cpp mix is measured in its main tensor type).</source>
+        <translation>所模拟的量化方案（llama.cpp 的混合格式按其主要张量类型测量）。</translation>
+    </message>
+    <message>
+        <source>What the simulation leaves out, or why a format could not be simulated.</source>
+        <translation>模拟未包含的部分，或某格式无法模拟的原因。</translation>
+    </message>
+    <message>
+        <source>How the rounding errors are spread: the plan&apos;s format and the format selected in the table.</source>
+        <translation>舍入误差的分布：方案的格式与表中选中的格式。</translation>
+    </message>
+    <message>
+        <source>Open a model folder or .safetensors file to sample its real weights.</source>
+        <translation>打开模型文件夹或 .safetensors 文件，即可取样其真实权重。</translation>
+    </message>
+    <message>
+        <source>{0} of {1}</source>
+        <translation>{0}/{1}</translation>
+    </message>
+    <message>
+        <source>Cancelled. Press Measure to run it again.</source>
+        <translation>已取消。按“测量”重新运行。</translation>
+    </message>
+    <message>
+        <source>Sample: {0}. Each format quantises it and dequantises it again with numpy, as its reference implementation does; a llama.cpp mix (Q4_K_M …) is measured in its main tensor type.</source>
+        <translation>样本：{0}。每种格式都按其参考实现用 numpy 量化再反量化；llama.cpp 的混合格式（Q4_K_M …）按其主要张量类型测量。</translation>
+    </message>
+</context>
+<context>
     <name>ScalingPanel</name>
     <message>
         <source>20 per parameter (Chinchilla)</source>
@@ -2412,6 +3217,133 @@ Largest machine: {1}</source>
     <message>
         <source>Value</source>
         <translation>数值</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPanel</name>
+    <message>
+        <source>What one GPU holds at the peak of a training step, in GiB; the dashed line is one GPU&apos;s memory.</source>
+        <translation>一步训练峰值时单个 GPU 所需的内存（GiB）；虚线为单个 GPU 的内存。</translation>
+    </message>
+    <message>
+        <source>Per GPU</source>
+        <translation>每 GPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>内存</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Gradients</source>
+        <translation>梯度</translation>
+    </message>
+    <message>
+        <source>Optimizer states</source>
+        <translation>优化器状态</translation>
+    </message>
+    <message>
+        <source>Activations</source>
+        <translation>激活</translation>
+    </message>
+    <message>
+        <source>Overhead</source>
+        <translation>额外开销</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Trainable parameters</source>
+        <translation>可训练参数</translation>
+    </message>
+    <message>
+        <source>The model&apos;s weights this GPU holds: 16-bit under mixed precision; QLoRA&apos;s base in NF4.</source>
+        <translation>此 GPU 保存的模型权重：混合精度下为 16 位；QLoRA 的底座为 NF4。</translation>
+    </message>
+    <message>
+        <source>One gradient per trained weight, in the training dtype (only the adapters&apos; for LoRA).</source>
+        <translation>每个受训权重一个梯度，使用训练数据类型（LoRA 只有适配器的梯度）。</translation>
+    </message>
+    <message>
+        <source>The optimizer&apos;s state per trained weight plus the fp32 master copy of mixed precision.</source>
+        <translation>每个受训权重的优化器状态，加上混合精度的 fp32 主权重副本。</translation>
+    </message>
+    <message>
+        <source>What the forward pass keeps for the backward pass (Korthikanti et al. 2022, per layer).</source>
+        <translation>前向计算为反向传播保留的内容（Korthikanti 等 2022，逐层计算）。</translation>
+    </message>
+    <message>
+        <source>Buffers beyond those: ZeRO-3&apos;s gathered layer, QLoRA&apos;s dequantised weight.</source>
+        <translation>此外的缓冲区：ZeRO-3 收集的层、QLoRA 反量化的权重。</translation>
+    </message>
+    <message>
+        <source>The sum: what one GPU needs.</source>
+        <translation>合计：单个 GPU 所需。</translation>
+    </message>
+    <message>
+        <source>Weights the optimizer updates.</source>
+        <translation>优化器更新的权重数量。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Rule of thumb:&lt;/b&gt; {0} parameters × {1} bytes × {2} = &lt;b&gt;{3}&lt;/b&gt;</source>
+        <translation>&lt;b&gt;经验法则：&lt;/b&gt;{0} 个参数 × {1} 字节 × {2} = &lt;b&gt;{3}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>, or {0:.1f} GPUs of {1}</source>
+        <translation>，即 {0:.1f} 个 {1} 的 GPU</translation>
+    </message>
+    <message>
+        <source>The {0} bytes per parameter are full mixed-precision Adam as Megatron-LM counts it: 2 (bf16 weights) + 4 (fp32 gradients) + 12 (fp32 master weights and Adam&apos;s two moments); the {1} adds a flat 25% for everything else.</source>
+        <translation>每个参数 {0} 字节是 Megatron-LM 对混合精度 Adam 的计法：2（bf16 权重）+ 4（fp32 梯度）+ 12（fp32 主权重和 Adam 的两个矩）；乘以 {1} 是为其余一切统一加 25%。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This estimate:&lt;/b&gt; {0} of weights, gradients and optimizer states and {1} of activations per GPU, for a micro-batch of {2} × {3} tokens. Activations are not a flat 25%: they grow with the micro-batch and the sequence length and shrink with recomputation.</source>
+        <translation>&lt;b&gt;本估算：&lt;/b&gt;每 GPU 权重、梯度和优化器状态 {0}，激活 {1}，微批次 {2} × {3} 个 token。激活并非固定的 25%：它随微批次和序列长度增长，随重算减少。</translation>
+    </message>
+    <message>
+        <source>The rule assumes every weight is trained; LoRA and QLoRA train only the adapters on a frozen base, so it overstates them by far.</source>
+        <translation>该法则假设训练所有权重；LoRA 和 QLoRA 只在冻结底座上训练适配器，因此它会大大高估。</translation>
+    </message>
+    <message>
+        <source>ZeRO stage {0} splits {1} among the {2} data-parallel GPUs, which a per-GPU rule cannot express.</source>
+        <translation>ZeRO 阶段 {0} 把{1}切分到 {2} 个数据并行 GPU 上，这是按单个 GPU 计算的法则无法表达的。</translation>
+    </message>
+    <message>
+        <source>the optimizer states</source>
+        <translation>优化器状态</translation>
+    </message>
+    <message>
+        <source>optimizer states and gradients</source>
+        <translation>优化器状态和梯度</translation>
+    </message>
+    <message>
+        <source>optimizer states, gradients and weights</source>
+        <translation>优化器状态、梯度和权重</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Fewest GPUs of this size that fit this setup:&lt;/b&gt; {0}.</source>
+        <translation>&lt;b&gt;此配置所需的此种 GPU 最少数量：&lt;/b&gt;{0}。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No number of these GPUs fits this setup&lt;/b&gt;: with ZeRO stage 0 every GPU holds a full copy; ZeRO, recomputation or a smaller micro-batch would help.</source>
+        <translation>&lt;b&gt;多少个这种 GPU 都放不下此配置&lt;/b&gt;：ZeRO 阶段 0 时每个 GPU 保存完整副本；使用 ZeRO、重算或更小的微批次会有帮助。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No number of these GPUs fits this setup&lt;/b&gt;: one micro-batch&apos;s activations alone do not fit.</source>
+        <translation>&lt;b&gt;多少个这种 GPU 都放不下此配置&lt;/b&gt;：仅一个微批次的激活就放不下。</translation>
+    </message>
+    <message>
+        <source>QLoRA pages its optimizer states to CPU memory under pressure.</source>
+        <translation>内存紧张时，QLoRA 会把优化器状态换页到 CPU 内存。</translation>
+    </message>
+    <message>
+        <source>Not included: the CUDA context and library workspaces, allocator fragmentation, communication buckets, optimizer-step temporaries.</source>
+        <translation>未计入：CUDA 上下文和库工作区、分配器碎片、通信桶、优化器步骤的临时内存。</translation>
     </message>
 </context>
 </TS>

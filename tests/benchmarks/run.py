@@ -5,7 +5,8 @@
 
 Figures owned by the app shell: ``startup_ratio`` (``--smoke-test`` wall time ÷ a bare PySide6 + pyqtgraph
 window with four plot tabs, median of alternating pairs), ``drag_max_stall_ms`` (longest gap between 10 ms
-timer ticks on the GUI thread while the context slider is dragged across its range and back) and
+timer ticks on the GUI thread while the Precision tab's context slider is dragged across its range and back
+and the tab recomputes) and
 ``idle_rss_mb``. Each entry of ``FIGURES`` is a function of ``quick`` returning a dict of figures: add
 the engines' figures there.
 """
@@ -16,7 +17,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the package from this checkout
 
+from benchmarks.engine_figures import detect_stall, estimate_ms, sweep_ms  # noqa: E402
 from benchmarks.figures import drag_stall, idle_rss, startup_ratio  # noqa: E402
 
 
@@ -24,6 +27,9 @@ FIGURES = [
     lambda quick: startup_ratio(2 if quick else 5),
     lambda quick: drag_stall(),
     lambda quick: idle_rss(),
+    estimate_ms,
+    sweep_ms,
+    detect_stall,
 ]
 
 
