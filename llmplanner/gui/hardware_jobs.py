@@ -26,14 +26,16 @@ _lock = threading.Lock()
 _machine: MachineInfo | None = None
 
 
-def detect_machine(refresh: bool = False) -> MachineInfo:
-    """This machine (``core.detect.detect``), detected on the first call and kept for the session."""
+def detect_machine(refresh: bool = False, use_torch: bool = True) -> MachineInfo:
+    """This machine (``core.detect.detect``), detected on the first call and kept for the session;
+    ``use_torch=False`` skips the torch probe (headless runs: ROCm, XPU and Metal's exact figure are then
+    unknown, NVIDIA GPUs and Apple chips are still found)."""
     global _machine
     with _lock:
         if _machine is None or refresh:
             from ..core import detect
 
-            _machine = detect.detect()
+            _machine = detect.detect(use_torch=use_torch)
         return _machine
 
 

@@ -340,6 +340,11 @@ class HardwareTab(PlanTab):
         self.check = CheckPanel()
         self.check.check_done.connect(self._on_check_check_done)
         self.pages.addTab(self.check, self.tr("Chec&k"))
+        # the slower pages compute when shown (the Formats page, the comparison and the commands need only the
+        # recommendation); the commands of a format that does not run need the layout of Scale out
+        self._page_jobs = {fits: "fits", tiers: "tiers", scale: "scale", self.commands: "scale"}
+        self._stale_pages: set[str] = {"fits", "tiers", "scale"}
+        self.pages.currentChanged.connect(self._on_pages_current_changed)
 
         right = QtWidgets.QWidget()
         r_layout = QtWidgets.QVBoxLayout(right)
@@ -429,34 +434,60 @@ class HardwareTab(PlanTab):
             return
         name = inputs.base.arch.name
         self._recommend.request(inputs, description=self.tr("Recommending formats for {0}…").format(name))
-        self._what_fits.request(inputs, self._tags())
-        tier_base = replace(inputs.base, hardware=EngineHardware())
-        if tier_base != self._shown_base:
-            self._tiers.request(tier_base)
-        self._request_scale_out()
+        self._stale_pages = {"fits", "tiers", "scale"}
+        self._request_page(self._page_jobs.get(self.pages.currentWidget()))
+
+    def _request_page(self, page: str | None, *, now: bool = False) -> None:
+        """Compute the page's figures if they are stale (``now``: on this thread)."""
+        inputs = self._inputs
+        if page not in self._stale_pages or inputs is None or self._waiting_for_machine(inputs):
+            return
+        self._stale_pages.discard(page)
+        if page == "fits":
+            args = (inputs, self._tags())
+            comp = self._what_fits
+        elif page == "tiers":
+            args = (replace(inputs.base, hardware=EngineHardware()),)
+            if args[0] == self._shown_base and not now:
+                return
+            comp = self._tiers
+        else:
+            fmt_id = self._selected or inputs.base.resolved().weight_format
+            args = (inputs, fmt_id, self.speed_spin.value())
+            comp = self._scale
+        if now:
+            comp.compute_now(*args)
+        else:
+            comp.request(*args)
 
     def _request_scale_out(self) -> None:
-        if self._inputs is None or self._waiting_for_machine(self._inputs):
-            return
-        fmt_id = self._selected or self._inputs.base.resolved().weight_format
-        self._scale.request(self._inputs, fmt_id, self.speed_spin.value())
+        self._stale_pages.add("scale")
+        self._request_page(self._page_jobs.get(self.pages.currentWidget()))
+
+    @Slot(int)
+    def _on_pages_current_changed(self, _index: int) -> None:
+        self._request_page(self._page_jobs.get(self.pages.currentWidget()))
 
     def _tags(self) -> tuple[str, ...]:
         return tuple(t for t, box in self.use_boxes.items() if box.isChecked())
 
     def compute_now(self) -> None:
+        """The machine, the recommendation and the page on show, on this thread (smoke test, screenshots).
+        Headless, this machine is detected without the torch probe (NVML, Apple, psutil: well under a second)
+        unless the tab's own detection is already under way."""
         if self.machine is None:
-            self._detect.compute_now(False)
+            if self._detect.is_busy:
+                self._detect.wait_idle(180_000)
+            if self.machine is None:
+                self._detect.compute_now(False, False)
         inputs = self._current_inputs()
         if inputs is None:
             return
         self._inputs = inputs
         self._stale = False
         self._recommend.compute_now(inputs)
-        self._what_fits.compute_now(inputs, self._tags())
-        self._tiers.compute_now(replace(inputs.base, hardware=EngineHardware()))
-        fmt_id = self._selected or inputs.base.resolved().weight_format
-        self._scale.compute_now(inputs, fmt_id, self.speed_spin.value())
+        self._stale_pages = {"fits", "tiers", "scale"}
+        self._request_page(self._page_jobs.get(self.pages.currentWidget()), now=True)
 
     # -- detection ---------------------------------------------------------------------------------------------
     @Slot(object)
@@ -544,8 +575,8 @@ class HardwareTab(PlanTab):
 
     @Slot(bool)
     def _on_use_box_toggled(self, _checked: bool) -> None:
-        if self._inputs is not None and not self._waiting_for_machine(self._inputs):
-            self._what_fits.request(self._inputs, self._tags())
+        self._stale_pages.add("fits")
+        self._request_page("fits")
 
     @Slot(float)
     def _on_speed_spin_changed(self, _value: float) -> None:
