@@ -235,6 +235,13 @@ def _smoke_line(window) -> str:
         if len(precision.bars.rows) != len(result.comparison.rows):
             raise RuntimeError("the Precision tab's chart does not show every format")
         line += f"; {row.format.label} at {result.comparison.context:,} tokens: {row.total_bytes / 2**30:.2f} GiB"
+    hardware = window.tab("hardware")
+    if hardware is not None:
+        rec = hardware.result.recommendation if hardware.result is not None else None
+        if rec is None or hardware.formats_table.rows_model.rowCount() != len(rec.options):
+            raise RuntimeError("the Hardware tab computed nothing")
+        best = rec.best.option.label if rec.best is not None else "nothing fits"
+        line += f"; this machine: {rec.target.tier.tier}, best {best}"
     return line
 
 

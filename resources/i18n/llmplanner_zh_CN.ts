@@ -692,6 +692,232 @@
     </message>
 </context>
 <context>
+    <name>CheckPanel</name>
+    <message>
+        <source>Builds the plan&apos;s model with random weights on this machine (fewer layers of the same width when the whole model does not fit), runs a prefill and a decode with a KV cache, and measures peak memory and tokens/s. Needs torch.</source>
+        <translation>在本机上用随机权重构建方案中的模型（整个模型放不下时，构建宽度相同、层数更少的模型），运行一次带 KV 缓存的预填充和解码，并测量峰值内存和每秒 token 数。需要 torch。</translation>
+    </message>
+    <message>
+        <source>auto: a CUDA/ROCm GPU, else Apple MPS, else the CPU.</source>
+        <translation>auto：优先 CUDA/ROCm GPU，其次 Apple MPS，否则 CPU。</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> 个 token</translation>
+    </message>
+    <message>
+        <source>Tokens in the measured prefill.</source>
+        <translation>被测预填充中的 token 数。</translation>
+    </message>
+    <message>
+        <source>Tokens decoded after the prompt.</source>
+        <translation>提示之后解码的 token 数。</translation>
+    </message>
+    <message>
+        <source>&amp;Record in this machine&apos;s calibration</source>
+        <translation>记入本机校准(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Keep the achieved bandwidth and FLOP/s for this device and dtype.</source>
+        <translation>为此设备和数据类型保存实测带宽与 FLOP/s。</translation>
+    </message>
+    <message>
+        <source>Check on this &amp;machine</source>
+        <translation>在本机上检验(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Measure the plan&apos;s model here (takes seconds to minutes).</source>
+        <translation>在本机测量方案中的模型（需要数秒到数分钟）。</translation>
+    </message>
+    <message>
+        <source>C&amp;ancel</source>
+        <translation>取消(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Stop the measurement at its next step; nothing is recorded.</source>
+        <translation>在下一步停止测量；不记录任何结果。</translation>
+    </message>
+    <message>
+        <source>De&amp;vice:</source>
+        <translation>设备(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>&amp;Prompt:</source>
+        <translation>提示(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Generate:</source>
+        <translation>生成(&amp;G)：</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>量</translation>
+    </message>
+    <message>
+        <source>Measured</source>
+        <translation>实测</translation>
+    </message>
+    <message>
+        <source>What the check measured here.</source>
+        <translation>本次检验在本机测得的值。</translation>
+    </message>
+    <message>
+        <source>Estimated</source>
+        <translation>估算</translation>
+    </message>
+    <message>
+        <source>The engines&apos; estimate for exactly what the check built and ran (transformers runtime).</source>
+        <translation>引擎对本次检验所构建和运行内容的估算（transformers 运行时）。</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>(estimated − measured) ÷ measured.</source>
+        <translation>（估算 − 实测）÷ 实测。</translation>
+    </message>
+    <message>
+        <source>This machine&apos;s calibration</source>
+        <translation>本机校准</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>The dtype the checks ran in.</source>
+        <translation>检验运行所用的数据类型。</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <source>Measurements kept (the last 20).</source>
+        <translation>保存的测量（最近 20 次）。</translation>
+    </message>
+    <message>
+        <source>Decode bandwidth</source>
+        <translation>解码带宽</translation>
+    </message>
+    <message>
+        <source>Bytes a decoded token reads ÷ seconds per token, GB/s (a least-squares line through the runs when their sizes differ); in brackets, the share of the spec-sheet bandwidth.</source>
+        <translation>每个解码 token 读取的字节数 ÷ 每个 token 的秒数，单位 GB/s（各次运行规模不同时取最小二乘拟合直线）；括号内为占规格带宽的比例。</translation>
+    </message>
+    <message>
+        <source>Fixed cost</source>
+        <translation>固定开销</translation>
+    </message>
+    <message>
+        <source>Seconds per token that do not depend on size (launches, Python), ms.</source>
+        <translation>每个 token 与规模无关的耗时（内核启动、Python），单位 ms。</translation>
+    </message>
+    <message>
+        <source>Prefill compute</source>
+        <translation>预填充算力</translation>
+    </message>
+    <message>
+        <source>Achieved prefill FLOP/s, TFLOP/s; in brackets, the share of the spec-sheet peak.</source>
+        <translation>实测预填充 FLOP/s，单位 TFLOP/s；括号内为占规格峰值的比例。</translation>
+    </message>
+    <message>
+        <source>R&amp;eset calibration</source>
+        <translation>重置校准(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Delete this machine&apos;s calibration file.</source>
+        <translation>删除本机的校准文件。</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>Cancelling at the next step…</source>
+        <translation>将在下一步取消…</translation>
+    </message>
+    <message>
+        <source> (scaled: {0} of {1} layers)</source>
+        <translation>（已缩小：{1} 层中构建了 {0} 层）</translation>
+    </message>
+    <message>
+        <source>Measured {0} on {1} ({2}, {3}){4}.</source>
+        <translation>已在 {1}（{2}，{3}）上测量 {0}{4}。</translation>
+    </message>
+    <message>
+        <source>The check failed: {0}</source>
+        <translation>检验失败：{0}</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was recorded.</source>
+        <translation>已取消：未记录任何结果。</translation>
+    </message>
+    <message>
+        <source>Peak memory</source>
+        <translation>峰值内存</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>KV cache ({0} + {1} tokens)</source>
+        <translation>KV 缓存（{0} + {1} 个 token）</translation>
+    </message>
+    <message>
+        <source>Prefill</source>
+        <translation>预填充</translation>
+    </message>
+    <message>
+        <source>Decode</source>
+        <translation>解码</translation>
+    </message>
+    <message>
+        <source>No speed estimate: the device is not in the hardware catalogue.</source>
+        <translation>没有速度估算：该设备不在硬件目录中。</translation>
+    </message>
+    <message>
+        <source>File: {0}</source>
+        <translation>文件：{0}</translation>
+    </message>
+    <message>
+        <source>No measurements yet (file: {0}).</source>
+        <translation>尚无测量（文件：{0}）。</translation>
+    </message>
+    <message>
+        <source>Reset calibration</source>
+        <translation>重置校准</translation>
+    </message>
+    <message>
+        <source>Delete this machine&apos;s calibration ({0} device entries)?</source>
+        <translation>删除本机校准（{0} 个设备条目）？</translation>
+    </message>
+</context>
+<context>
+    <name>CommandsPanel</name>
+    <message>
+        <source>The command, ready to paste into a terminal (or a Python file).</source>
+        <translation>可直接粘贴到终端（或 Python 文件）中的命令。</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copy this command to the clipboard.</source>
+        <translation>将此命令复制到剪贴板。</translation>
+    </message>
+    <message>
+        <source>Flags as documented in &lt;a href=&quot;{0}&quot;&gt;{0}&lt;/a&gt;</source>
+        <translation>参数依据 &lt;a href=&quot;{0}&quot;&gt;{0}&lt;/a&gt; 中的文档</translation>
+    </message>
+</context>
+<context>
     <name>Compare</name>
     <message>
         <source>Total parameters</source>
@@ -1310,6 +1536,583 @@ measured on</source>
     </message>
 </context>
 <context>
+    <name>HardwareTab</name>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Reasoning</source>
+        <translation>推理</translation>
+    </message>
+    <message>
+        <source>Long context</source>
+        <translation>长上下文</translation>
+    </message>
+    <message>
+        <source>Multimodal</source>
+        <translation>多模态</translation>
+    </message>
+    <message>
+        <source>MoE</source>
+        <translation>MoE</translation>
+    </message>
+    <message>
+        <source>Small</source>
+        <translation>小模型</translation>
+    </message>
+    <message>
+        <source>Hardware</source>
+        <translation>硬件</translation>
+    </message>
+    <message>
+        <source>Reading speed: Brysbaert 2019, How many words do we read per minute? (Journal of Memory and Language 109, 104047): 238 words/min; OpenAI: a token is about 3/4 of an English word.</source>
+        <translation>阅读速度：Brysbaert 2019，How many words do we read per minute?（Journal of Memory and Language 109, 104047）：每分钟 238 个词；OpenAI：一个 token 约为 3/4 个英文单词。</translation>
+    </message>
+    <message>
+        <source>4-bit weights as the sweet spot: Dettmers &amp; Zettlemoyer 2023, The case for 4-bit precision: k-bit Inference Scaling Laws (arXiv:2212.09720).</source>
+        <translation>4 位权重是最佳平衡点：Dettmers &amp; Zettlemoyer 2023，The case for 4-bit precision: k-bit Inference Scaling Laws（arXiv:2212.09720）。</translation>
+    </message>
+    <message>
+        <source>Multi-GPU layouts: vLLM ModelConfig.verify_with_parallel_config (heads divisible by the tensor-parallel size), llama.cpp tools/rpc/README.md.</source>
+        <translation>多 GPU 布局：vLLM ModelConfig.verify_with_parallel_config（注意力头数须能被张量并行大小整除），llama.cpp tools/rpc/README.md。</translation>
+    </message>
+    <message>
+        <source>Commands: llama.cpp tools/server/README.md and common/arg.cpp, Ollama docs/modelfile.md and docs/faq.md, vLLM engine arguments, transformers quantization/bitsandbytes.</source>
+        <translation>命令：llama.cpp tools/server/README.md 与 common/arg.cpp，Ollama docs/modelfile.md 与 docs/faq.md，vLLM 引擎参数，transformers quantization/bitsandbytes。</translation>
+    </message>
+    <message>
+        <source>Detecting this machine…</source>
+        <translation>正在检测本机…</translation>
+    </message>
+    <message>
+        <source>Recommending formats…</source>
+        <translation>正在推荐格式…</translation>
+    </message>
+    <message>
+        <source>Ranking what fits…</source>
+        <translation>正在排列可运行的模型…</translation>
+    </message>
+    <message>
+        <source>Checking the tiers&apos; advice…</source>
+        <translation>正在核对各档位的建议…</translation>
+    </message>
+    <message>
+        <source>Searching layouts and hardware…</source>
+        <translation>正在搜索布局与硬件…</translation>
+    </message>
+    <message>
+        <source>The runtime whose memory and speed are estimated: llama.cpp and Ollama load GGUF files, vLLM and transformers Hugging Face checkpoints.</source>
+        <translation>估算内存与速度所用的运行时：llama.cpp 和 Ollama 加载 GGUF 文件，vLLM 和 transformers 加载 Hugging Face 检查点。</translation>
+    </message>
+    <message>
+        <source>R&amp;untime:</source>
+        <translation>运行时(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>Conte&amp;xt:</source>
+        <translation>上下文(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>Waiting for this machine…</source>
+        <translation>正在等待本机检测结果…</translation>
+    </message>
+    <message>
+        <source>&amp;Use this format in the plan</source>
+        <translation>在方案中使用此格式(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Make the selected format the plan&apos;s weight format (the other tabs follow).</source>
+        <translation>将所选格式设为方案的权重格式（其他标签页随之更新）。</translation>
+    </message>
+    <message>
+        <source>&amp;Formats</source>
+        <translation>格式(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Co&amp;mmands</source>
+        <translation>命令(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Built-in presets that can hold the context.</source>
+        <translation>能容纳该上下文的内置预设。</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Total parameters (billions).</source>
+        <translation>总参数量（十亿）。</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>The best format for this machine (as on the Formats page).</source>
+        <translation>本机的最佳格式（与“格式”页相同）。</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>内存</translation>
+    </message>
+    <message>
+        <source>GiB, everything the runtime allocates.</source>
+        <translation>GiB，运行时分配的全部内存。</translation>
+    </message>
+    <message>
+        <source>Decode</source>
+        <translation>解码</translation>
+    </message>
+    <message>
+        <source>Generated tokens per second.</source>
+        <translation>每秒生成的 token 数。</translation>
+    </message>
+    <message>
+        <source>Uses</source>
+        <translation>用途</translation>
+    </message>
+    <message>
+        <source>The preset&apos;s tags.</source>
+        <translation>预设的标签。</translation>
+    </message>
+    <message>
+        <source>Only for:</source>
+        <translation>仅显示：</translation>
+    </message>
+    <message>
+        <source>Show only presets tagged &apos;{0}&apos; (several boxes: any of them).</source>
+        <translation>只显示标签为“{0}”的预设（勾选多个时满足任一即可）。</translation>
+    </message>
+    <message>
+        <source>What &amp;fits</source>
+        <translation>能运行什么(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>量</translation>
+    </message>
+    <message>
+        <source>This machine</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>What if</source>
+        <translation>假设机器</translation>
+    </message>
+    <message>
+        <source>Com&amp;pare</source>
+        <translation>比较(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>档位</translation>
+    </message>
+    <message>
+        <source>By usable accelerator memory; see the rule on the left.</source>
+        <translation>按可用加速器内存划分；规则见左侧。</translation>
+    </message>
+    <message>
+        <source>Common advice</source>
+        <translation>常见建议</translation>
+    </message>
+    <message>
+        <source>Advice checked</source>
+        <translation>建议核对</translation>
+    </message>
+    <message>
+        <source>The advised model on the tier&apos;s smallest machine (from the catalogue), at the plan&apos;s runtime and context, at 4 bits.</source>
+        <translation>在该档位最小的机器（取自目录）上，按方案的运行时和上下文、以 4 位权重运行建议的模型。</translation>
+    </message>
+    <message>
+        <source>Largest at 4 bits</source>
+        <translation>4 位下最大的模型</translation>
+    </message>
+    <message>
+        <source>The largest preset that meets the tier&apos;s test on its smallest → largest machine.</source>
+        <translation>在该档位最小 → 最大的机器上满足该档位检验的最大预设。</translation>
+    </message>
+    <message>
+        <source>Our numbers</source>
+        <translation>我们的数字</translation>
+    </message>
+    <message>
+        <source>&amp;Tiers</source>
+        <translation>档位(&amp;T)</translation>
+    </message>
+    <message>
+        <source> tokens/s</source>
+        <translation> token/秒</translation>
+    </message>
+    <message>
+        <source>Decode speed to reach (generated tokens per second).</source>
+        <translation>要达到的解码速度（每秒生成的 token 数）。</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>What the plan can use: GPU memory, the Apple GPU&apos;s share, or RAM (GiB).</source>
+        <translation>方案可用的内存：GPU 显存、Apple GPU 可用份额或系统内存（GiB）。</translation>
+    </message>
+    <message>
+        <source>Prefill</source>
+        <translation>预填充</translation>
+    </message>
+    <message>
+        <source>When one GPU is not enough</source>
+        <translation>一块 GPU 不够时</translation>
+    </message>
+    <message>
+        <source>Smallest hardware for a decode speed</source>
+        <translation>达到某解码速度所需的最小硬件</translation>
+    </message>
+    <message>
+        <source>&amp;At least:</source>
+        <translation>至少(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>&amp;Scale out</source>
+        <translation>扩展(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Chec&amp;k</source>
+        <translation>检验(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Recommending formats for {0}…</source>
+        <translation>正在为 {0} 推荐格式…</translation>
+    </message>
+    <message>
+        <source>Detection failed: {0}</source>
+        <translation>检测失败：{0}</translation>
+    </message>
+    <message>
+        <source>Copied the {0} command to the clipboard</source>
+        <translation>已将 {0} 命令复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>{0} on {1} — {2}, {3}</source>
+        <translation>{0} 运行于 {1} — {2}，{3}</translation>
+    </message>
+    <message>
+        <source>Best: {0}</source>
+        <translation>最佳：{0}</translation>
+    </message>
+    <message>
+        <source>Nothing fits this machine at {0}: see Scale out for a layout that does.</source>
+        <translation>在 {0} 下本机放不下任何格式：请在“扩展”页查看可行的布局。</translation>
+    </message>
+    <message>
+        <source>Also: {0}</source>
+        <translation>另外：{0}</translation>
+    </message>
+    <message>
+        <source>★ best choice. Speeds: decode averaged over 128 tokens after a 512-token prompt. Reading speed: {0} tokens/s. Notes on the machine: left.</source>
+        <translation>★ 最佳选择。速度：在 512 个 token 的提示之后，对 128 个解码 token 取平均。阅读速度：每秒 {0} 个 token。机器说明：见左侧。</translation>
+    </message>
+    <message>
+        <source>Best here: {0}, {1}, {2}</source>
+        <translation>此处最佳：{0}，{1}，{2}</translation>
+    </message>
+    <message>
+        <source>Best here: nothing fits</source>
+        <translation>此处最佳：没有可运行的格式</translation>
+    </message>
+    <message>
+        <source>Choose a format on the Formats page.</source>
+        <translation>请在“格式”页选择一种格式。</translation>
+    </message>
+    <message>
+        <source>{0} on {1}: {2}</source>
+        <translation>{0} 运行于 {1}：{2}</translation>
+    </message>
+    <message>
+        <source>(no command: this runtime does not load this format)</source>
+        <translation>（无命令：该运行时不加载此格式）</translation>
+    </message>
+    <message>
+        <source>{0} does not run on {1}; on the smallest layout: {2}</source>
+        <translation>{0} 无法在 {1} 上运行；在最小布局上：{2}</translation>
+    </message>
+    <message>
+        <source>{0} does not run on {1}: no command (see Scale out).</source>
+        <translation>{0} 无法在 {1} 上运行：无命令（见“扩展”页）。</translation>
+    </message>
+    <message>
+        <source>detecting…</source>
+        <translation>检测中…</translation>
+    </message>
+    <message>
+        <source>{0} ({1} GB)</source>
+        <translation>{0}（{1} GB）</translation>
+    </message>
+    <message>
+        <source>{0} GB/s</source>
+        <translation>{0} GB/s</translation>
+    </message>
+    <message>
+        <source>Machine</source>
+        <translation>机器</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>GPU 数</translation>
+    </message>
+    <message>
+        <source>Memory per GPU</source>
+        <translation>每块 GPU 的显存</translation>
+    </message>
+    <message>
+        <source>RAM</source>
+        <translation>系统内存</translation>
+    </message>
+    <message>
+        <source>Memory bandwidth</source>
+        <translation>内存带宽</translation>
+    </message>
+    <message>
+        <source>Best format</source>
+        <translation>最佳格式</translation>
+    </message>
+    <message>
+        <source>none fits</source>
+        <translation>都放不下</translation>
+    </message>
+    <message>
+        <source>Its verdict</source>
+        <translation>其结论</translation>
+    </message>
+    <message>
+        <source>Its decode</source>
+        <translation>其解码速度</translation>
+    </message>
+    <message>
+        <source>Its prefill</source>
+        <translation>其预填充速度</translation>
+    </message>
+    <message>
+        <source>Its longest context</source>
+        <translation>其最长上下文</translation>
+    </message>
+    <message>
+        <source>Plan&apos;s format ({0})</source>
+        <translation>方案格式（{0}）</translation>
+    </message>
+    <message>
+        <source>Plan&apos;s format: decode</source>
+        <translation>方案格式：解码速度</translation>
+    </message>
+    <message>
+        <source>shorter maximum context</source>
+        <translation>最大上下文较短</translation>
+    </message>
+    <message>
+        <source>not text generators</source>
+        <translation>不是文本生成模型</translation>
+    </message>
+    <message>
+        <source>fit in no format</source>
+        <translation>任何格式都放不下</translation>
+    </message>
+    <message>
+        <source>{0} presets at {1}, best placement first, then larger models. Left out — {2}.</source>
+        <translation>{1} 下共 {0} 个预设，放置方式最优者在前，其次模型较大者在前。未列出 — {2}。</translation>
+    </message>
+    <message>
+        <source>{0} ({1} B): {2}, {3}</source>
+        <translation>{0}（{1} B）：{2}，{3}</translation>
+    </message>
+    <message>
+        <source>agree</source>
+        <translation>一致</translation>
+    </message>
+    <message>
+        <source>allow more</source>
+        <translation>可以更大</translation>
+    </message>
+    <message>
+        <source>disagree</source>
+        <translation>不一致</translation>
+    </message>
+    <message>
+        <source>Smallest machine: {0}
+Largest machine: {1}</source>
+        <translation>最小的机器：{0}
+最大的机器：{1}</translation>
+    </message>
+    <message>
+        <source>Neither machine has a catalogue GPU to stack: choose one under &apos;What if&apos;.</source>
+        <translation>两台机器都没有目录中的 GPU 可供叠加：请在“假设机器”中选择一块。</translation>
+    </message>
+    <message>
+        <source>No layout of {0} holds {1}: {2}</source>
+        <translation>{0} 的任何布局都放不下 {1}：{2}</translation>
+    </message>
+    <message>
+        <source>One {0} holds {1} at {2}: {3} of its {4}; decode {5}.</source>
+        <translation>一块 {0} 即可在 {2} 下容纳 {1}：占用其 {4} 中的 {3}；解码 {5}。</translation>
+    </message>
+    <message>
+        <source>{0} × {1}</source>
+        <translation>{0} × {1}</translation>
+    </message>
+    <message>
+        <source>{0} over {1} nodes</source>
+        <translation>{0}，分布在 {1} 个节点上</translation>
+    </message>
+    <message>
+        <source>{0} hold {1} at {2}: {3}. Per GPU {4} of {5}; decode {6}.</source>
+        <translation>{0} 可在 {2} 下容纳 {1}：{3}。每块 GPU 占用 {5} 中的 {4}；解码 {6}。</translation>
+    </message>
+    <message>
+        <source>No single catalogue device reaches {0} with {1}</source>
+        <translation>目录中没有任何单个设备能以 {1} 达到 {0}</translation>
+    </message>
+    <message>
+        <source>Machine: {0}; tier {1} ({2})</source>
+        <translation>机器：{0}；档位 {1}（{2}）</translation>
+    </message>
+    <message>
+        <source>Formats on this machine</source>
+        <translation>本机上的各格式</translation>
+    </message>
+    <message>
+        <source>What fits</source>
+        <translation>能运行什么</translation>
+    </message>
+    <message>
+        <source>Tiers</source>
+        <translation>档位</translation>
+    </message>
+    <message>
+        <source>{0} tokens/s</source>
+        <translation>{0} token/秒</translation>
+    </message>
+    <message>
+        <source>{0} tokens</source>
+        <translation>{0} 个 token</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>fits on the GPU with headroom</source>
+        <translation>可放入 GPU，有余量</translation>
+    </message>
+    <message>
+        <source>fits on the GPU, tight</source>
+        <translation>可放入 GPU，偏紧</translation>
+    </message>
+    <message>
+        <source>partial offload: {0} of {1} layers on the GPU</source>
+        <translation>部分卸载：{1} 层中有 {0} 层在 GPU 上</translation>
+    </message>
+    <message>
+        <source>CPU only</source>
+        <translation>仅 CPU</translation>
+    </message>
+    <message>
+        <source>does not fit</source>
+        <translation>放不下</translation>
+    </message>
+    <message>
+        <source>baseline</source>
+        <translation>基准</translation>
+    </message>
+    <message>
+        <source>16/32-bit weights: the reference the other formats&apos; costs are measured against.</source>
+        <translation>16/32 位权重：其他格式的质量损失均以它为基准测量。</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>No published perplexity figure for this format; it is ranked as no better than the worst measured format with at least as many bits.</source>
+        <translation>此格式没有公开的困惑度数据；排名时视其不优于位数不少于它的已测格式中最差的一个。</translation>
+    </message>
+    <message>
+        <source>+{0}% PPL</source>
+        <translation>+{0}% PPL</translation>
+    </message>
+    <message>
+        <source>Perplexity {0:+.4f} against 16-bit weights ({1} relative), KL divergence {2}, measured on {3}. Source: {4}</source>
+        <translation>相对 16 位权重的困惑度变化 {0:+.4f}（相对变化 {1}），KL 散度 {2}，在 {3} 上测得。来源：{4}</translation>
+    </message>
+    <message>
+        <source>Decode averaged over 128 tokens after a 512-token prompt, prefill over the prompt (as llama-bench -p 512 -n 128 measures).</source>
+        <translation>解码速度为 512 个 token 的提示之后 128 个 token 的平均值，预填充速度为整个提示的平均值（与 llama-bench -p 512 -n 128 的测法相同）。</translation>
+    </message>
+    <message>
+        <source>Weights {0}; on the busiest GPU {1}; on the CPU {2}.</source>
+        <translation>权重 {0}；占用最多的 GPU 上 {1}；CPU 上 {2}。</translation>
+    </message>
+    <message>
+        <source>; {0} of the GPU left free</source>
+        <translation>；GPU 剩余 {0}</translation>
+    </message>
+    <message>
+        <source>The longest context (tokens per sequence) at which this format still runs on the GPU.</source>
+        <translation>此格式仍能在 GPU 上运行的最长上下文（每个序列的 token 数）。</translation>
+    </message>
+    <message>
+        <source>The longest context (tokens per sequence) at which this format runs at all.</source>
+        <translation>此格式还能运行的最长上下文（每个序列的 token 数）。</translation>
+    </message>
+    <message>
+        <source>Slower than reading speed ({0} tokens/s).</source>
+        <translation>慢于阅读速度（每秒 {0} 个 token）。</translation>
+    </message>
+    <message>
+        <source>Weight format, best quality first.</source>
+        <translation>权重格式，质量最好的在前。</translation>
+    </message>
+    <message>
+        <source>On the GPU with at least 10% of it free (headroom), tight, partial offload (N of L layers on the GPU, the rest on the CPU), CPU only, or does not fit.</source>
+        <translation>全部放在 GPU 上且至少剩余 10%（有余量）、偏紧、部分卸载（L 层中有 N 层在 GPU 上，其余在 CPU 上）、仅 CPU，或放不下。</translation>
+    </message>
+    <message>
+        <source>Everything the runtime allocates: weights, KV cache, compute buffers, overhead (GiB).</source>
+        <translation>运行时分配的全部内存：权重、KV 缓存、计算缓冲区和开销（GiB）。</translation>
+    </message>
+    <message>
+        <source>Longest context</source>
+        <translation>最长上下文</translation>
+    </message>
+    <message>
+        <source>Tokens per sequence the memory allows while the verdict stays the same.</source>
+        <translation>在结论不变的前提下，内存所允许的每个序列的 token 数。</translation>
+    </message>
+    <message>
+        <source>Prompt tokens processed per second.</source>
+        <translation>每秒处理的提示 token 数。</translation>
+    </message>
+    <message>
+        <source>Quality cost</source>
+        <translation>质量损失</translation>
+    </message>
+    <message>
+        <source>Published perplexity increase against 16-bit weights (lower is better).</source>
+        <translation>相对 16 位权重的公开困惑度增幅（越低越好）。</translation>
+    </message>
+</context>
+<context>
     <name>LayerTable</name>
     <message>
         <source>Layer</source>
@@ -1358,6 +2161,161 @@ measured on</source>
     <message>
         <source>Parameters in each transformer block (embeddings and the output head are outside the blocks).</source>
         <translation>每个 Transformer 块中的参数（嵌入和输出头不在块内）。</translation>
+    </message>
+</context>
+<context>
+    <name>MachinePanel</name>
+    <message>
+        <source>This machine</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>Plan for this &amp;machine</source>
+        <translation>为本机规划(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Recommend for the machine this app runs on, as detected.</source>
+        <translation>按检测结果，为运行本程序的机器给出建议。</translation>
+    </message>
+    <message>
+        <source>Detecting GPUs (NVML, torch in a child process, Apple), RAM and CPU…</source>
+        <translation>正在检测 GPU（NVML、子进程中的 torch、Apple）、内存和 CPU…</translation>
+    </message>
+    <message>
+        <source>Detecting this machine…</source>
+        <translation>正在检测本机…</translation>
+    </message>
+    <message>
+        <source>&amp;Detect again</source>
+        <translation>重新检测(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Detect this machine&apos;s GPUs, RAM and CPU again (after plugging in a GPU or closing programs that held GPU memory).</source>
+        <translation>重新检测本机的 GPU、内存和 CPU（在插入 GPU 或关闭占用显存的程序之后）。</translation>
+    </message>
+    <message>
+        <source>What detection found out, and what was assumed where it could not.</source>
+        <translation>检测得到的信息，以及无法检测时所作的假设。</translation>
+    </message>
+    <message>
+        <source>What if…</source>
+        <translation>假设…</translation>
+    </message>
+    <message>
+        <source>Plan for the machine &amp;below</source>
+        <translation>为下面的机器规划(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Recommend for the GPUs and RAM chosen below (&quot;what if I buy…&quot;).</source>
+        <translation>为下面选择的 GPU 和内存给出建议（“如果我买…”）。</translation>
+    </message>
+    <message>
+        <source>None (CPU only)</source>
+        <translation>无（仅 CPU）</translation>
+    </message>
+    <message>
+        <source>A GPU or Apple chip from the hardware catalogue (memory, bandwidth and FLOP/s from the vendor&apos;s spec sheet).</source>
+        <translation>硬件目录中的 GPU 或 Apple 芯片（显存、带宽和 FLOP/s 取自厂商规格表）。</translation>
+    </message>
+    <message>
+        <source>How many of that GPU in the machine (layers or tensors are split over them).</source>
+        <translation>机器中该 GPU 的数量（层或张量会在它们之间切分）。</translation>
+    </message>
+    <message>
+        <source> GiB</source>
+        <translation> GiB</translation>
+    </message>
+    <message>
+        <source>System RAM in GiB (2³⁰ bytes); for an Apple chip, its unified memory.</source>
+        <translation>系统内存，单位 GiB（2³⁰ 字节）；对 Apple 芯片为其统一内存。</translation>
+    </message>
+    <message>
+        <source>The CPU and memory system that runs layers left on the CPU (and every layer of a CPU-only machine): its bandwidth in GB/s sets their speed. Also used for this machine, whose memory speed cannot be detected.</source>
+        <translation>运行留在 CPU 上的层（以及纯 CPU 机器上所有层）的 CPU 与内存系统：其带宽（GB/s）决定这些层的速度。也用于本机，因为本机的内存速度无法检测。</translation>
+    </message>
+    <message>
+        <source>&amp;GPU:</source>
+        <translation>GPU(&amp;G)：</translation>
+    </message>
+    <message>
+        <source>C&amp;ount:</source>
+        <translation>数量(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>&amp;RAM:</source>
+        <translation>内存(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>C&amp;PU:</source>
+        <translation>CPU(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Tier: {0}</source>
+        <translation>档位：{0}</translation>
+    </message>
+    <message>
+        <source>Decided on {0} GB ({1}) of accelerator memory: {2}</source>
+        <translation>依据 {0} GB（{1}）加速器内存判定：{2}</translation>
+    </message>
+    <message>
+        <source>No accelerator with known memory: models run on the CPU from RAM (0 GB of accelerator memory).</source>
+        <translation>没有已知显存的加速器：模型在 CPU 上、从系统内存运行（加速器内存 0 GB）。</translation>
+    </message>
+    <message>
+        <source>Rule: {0}</source>
+        <translation>规则：{0}</translation>
+    </message>
+    <message>
+        <source>vector extensions unknown</source>
+        <translation>向量扩展未知</translation>
+    </message>
+    <message>
+        <source>RAM: {0} total, {1} available</source>
+        <translation>内存：共 {0}，可用 {1}</translation>
+    </message>
+    <message>
+        <source>CPU: {0}, {1} cores ({2})</source>
+        <translation>CPU：{0}，{1} 核（{2}）</translation>
+    </message>
+    <message>
+        <source>torch: {0} ({1})</source>
+        <translation>torch：{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Notes ({0})</source>
+        <translation>说明（{0}）</translation>
+    </message>
+    <message>
+        <source>Detection layers: {0}</source>
+        <translation>检测层：{0}</translation>
+    </message>
+    <message>
+        <source>GPUs: none detected</source>
+        <translation>GPU：未检测到</translation>
+    </message>
+    <message>
+        <source>{0} total, {1} free</source>
+        <translation>共 {0}，空闲 {1}</translation>
+    </message>
+    <message>
+        <source>{0} unified, {1} usable by the GPU</source>
+        <translation>统一内存 {0}，GPU 可用 {1}</translation>
+    </message>
+    <message>
+        <source>catalogue: {0}, {1} GB/s, {2} TFLOP/s FP16</source>
+        <translation>目录：{0}，{1} GB/s，FP16 {2} TFLOP/s</translation>
+    </message>
+    <message>
+        <source>not in the catalogue: memory only (no speeds)</source>
+        <translation>不在目录中：仅有显存（无速度）</translation>
+    </message>
+    <message>
+        <source>; {0} GB/s, {1} TFLOP/s FP16</source>
+        <translation>；{0} GB/s，FP16 {1} TFLOP/s</translation>
+    </message>
+    <message>
+        <source>Tier {0} ({1} GB of accelerator memory){2}</source>
+        <translation>档位 {0}（加速器内存 {1} GB）{2}</translation>
     </message>
 </context>
 <context>
