@@ -19,8 +19,9 @@ REPRESENTATIVE_MODEL = "Llama-3-8B"
 def _parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(prog="llmplanner", add_help=True,
                                      description="The llmplanner desktop app.")
-    parser.add_argument("--smoke-test", action="store_true",
-                        help="build the window with every tab, run one estimate, print SMOKE OK and exit")
+    parser.add_argument("--smoke-test", nargs="?", const="quick", choices=("quick", "full"),
+                        help="build the window with every tab, run one estimate, print SMOKE OK and exit; "
+                             "--smoke-test=full also computes every tab (as the screenshots do)")
     parser.add_argument("--screenshot", metavar="DIR",
                         help="render each tab at 1280×800 into DIR/<tab>.png and exit")
     return parser.parse_known_args(argv)
@@ -49,7 +50,7 @@ def run_app(argv: list[str] | None = None) -> int:
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([sys.argv[0], *qt_args])
     _identify(app)
     if args.smoke_test:
-        return smoke_test(app)
+        return smoke_test(app, full=args.smoke_test == "full")
     if args.screenshot:
         return screenshots(app, args.screenshot)
     return Application(app).run()
@@ -190,17 +191,20 @@ def _headless_window(settings_dir: str):
     return window
 
 
-def _settle(app, window) -> None:
+def _settle(app, window, *, every_tab: bool = True) -> None:
+    """Compute synchronously: every tab, or only the one on screen (what a user sees at start-up; the
+    others compute when first shown)."""
     from .gui.qt import QtCore
 
-    for tab in window.tabs:
+    for tab in window.tabs if every_tab else window.tabs[:1]:
         tab.compute_now()
     for _ in range(5):
         app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
-def smoke_test(app) -> int:
-    """Build every tab, compute once synchronously, check the result; print one line; 0 when all is well."""
+def smoke_test(app, *, full: bool = False) -> int:
+    """Build every tab, compute the visible one and one full estimate synchronously (every tab with
+    ``full``), check the results; print one line; 0 when all is well."""
     from .gui.errors import ExceptionHandler
 
     handler = ExceptionHandler(show_dialogs=False)
@@ -208,8 +212,8 @@ def smoke_test(app) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="llmplanner-smoke-") as tmp:
             window = _headless_window(tmp)
-            _settle(app, window)
-            line = _smoke_line(window)
+            _settle(app, window, every_tab=full)
+            line = _smoke_line(window, full=full)
             window.close()
             window.deleteLater()
             app.processEvents()
@@ -227,7 +231,7 @@ def smoke_test(app) -> int:
     return 0
 
 
-def _smoke_line(window) -> str:
+def _smoke_line(window, *, full: bool = True) -> str:
     from .core.params import count_params
     from .core.presets import find_preset
     from .gui.about import versions
@@ -243,8 +247,33 @@ def _smoke_line(window) -> str:
         raise RuntimeError(f"the Architecture tab shows {arch_tab.total_card.value.text()}, expected {expected:,}")
     v = versions()
     tabs = ", ".join(t.tab_id for t in window.tabs)
-    return (f"SMOKE OK llmplanner {v['llmplanner']}; Python {v['Python']}; Qt {v['Qt']}; PySide6 {v['PySide6']}; "
+    line = (f"SMOKE OK llmplanner {v['llmplanner']}; Python {v['Python']}; Qt {v['Qt']}; PySide6 {v['PySide6']}; "
             f"pyqtgraph {v['pyqtgraph']}; tabs: {tabs}; {REPRESENTATIVE_MODEL}: {got:,} parameters")
+    if not full:
+        from .core.plan import estimate_request
+        from .core.estimate import run_estimate
+
+        plan = window.controller.plan
+        report = run_estimate(estimate_request(plan, arch_tab.result.main.arch))
+        return line + (f"; {report.request.weight_format} at {report.request.context:,} tokens on "
+                       f"{report.request.runtime}: {report.memory.total_bytes / 2**30:.2f} GiB")
+    precision = window.tab("precision")
+    if precision is not None:
+        result = precision.result
+        if result is None or result.comparison is None or result.comparison.current is None:
+            raise RuntimeError("the Precision tab computed nothing")
+        row = result.comparison.current
+        if len(precision.bars.rows) != len(result.comparison.rows):
+            raise RuntimeError("the Precision tab's chart does not show every format")
+        line += f"; {row.format.label} at {result.comparison.context:,} tokens: {row.total_bytes / 2**30:.2f} GiB"
+    hardware = window.tab("hardware")
+    if hardware is not None:
+        rec = hardware.result.recommendation if hardware.result is not None else None
+        if rec is None or hardware.formats_table.rows_model.rowCount() != len(rec.options):
+            raise RuntimeError("the Hardware tab computed nothing")
+        best = rec.best.option.label if rec.best is not None else "nothing fits"
+        line += f"; this machine: {rec.target.tier.tier}, best {best}"
+    return line
 
 
 def screenshots(app, folder: str) -> int:

@@ -19,6 +19,21 @@ def test_smoke_test_prints_smoke_ok_and_exits_0():
     for name in ("Python", "Qt", "PySide6", "pyqtgraph"):
         assert f"{name} " in line
     assert "8,030,261,248 parameters" in line
+    import re
+
+    found = re.search(r"q4_k_m at 8,192 tokens on llama.cpp: (\d+\.\d\d) GiB", line)  # one full estimate
+    assert found and 6.0 < float(found.group(1)) < 6.3, line  # weights 4.58 GiB + KV 1 GiB + buffers
+
+
+def test_full_smoke_test_computes_every_tab():
+    out = run_cli("--smoke-test=full")
+    assert out.returncode == 0, out.stderr
+    line = out.stdout.strip().splitlines()[-1]
+    import re
+
+    found = re.search(r"Q4_K_M at 8,192 tokens: (\d+\.\d\d) GiB", line)  # the Precision tab's bar
+    assert found and 6.0 < float(found.group(1)) < 6.3, line
+    assert "this machine: " in line  # the Hardware tab's recommendation
 
 
 def test_screenshot_writes_one_png_per_tab(tmp_path):

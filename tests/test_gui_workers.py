@@ -110,3 +110,19 @@ def test_activity_is_reported_while_busy(qtbot):
     comp.request(1, description="Counting Llama…")
     qtbot.waitUntil(lambda: not comp.is_busy)
     assert seen[0] == "Counting Llama…" and seen[-1] == ""
+
+
+def test_progress_reported_by_the_job_arrives_on_the_gui_thread(qtbot):
+    def count(n, cancel):
+        for i in range(n):
+            cancel.report_progress(i + 1, n)
+        return n
+
+    comp = _computation(count, debounce_ms=0, cancellable=True)
+    seen = []
+    comp.progress_changed.connect(lambda done, total: seen.append((done, total, threading.current_thread().name)))
+    comp.request_now(5)
+    qtbot.waitUntil(lambda: not comp.is_busy)
+    qtbot.waitUntil(lambda: len(seen) == 5)
+    assert [s[:2] for s in seen] == [(i, 5) for i in range(1, 6)]
+    assert {s[2] for s in seen} == {threading.main_thread().name}

@@ -36,6 +36,16 @@ def test_quantised_kv_cache_uses_block_rows():
     assert any("flash attention" in n for n in est.notes)
 
 
+def test_a_vllm_fp8_cache_is_refused_by_llama_cpp_and_ollama():
+    """common/arg.cpp kv_cache_types: f32, f16, bf16, q8_0, q4_0, q4_1, iq4_nl, q5_0, q5_1 — no FP8."""
+    from llmplanner.core.errors import PlannerError
+
+    for runtime in ("llama.cpp", "ollama"):
+        with pytest.raises(PlannerError, match="llama.cpp's KV cache types are f32, f16, bf16, q8_0") as e:
+            estimate_memory(MemoryRequest(arch("Llama-3-8B"), "f16", "fp8", runtime, 4096))
+        assert e.value.field == "kv_format"
+
+
 def test_context_is_padded_to_256_cells():
     a = arch("Llama-3-8B")
     est = estimate_memory(MemoryRequest(a, "f16", "f16", "llama.cpp", 1000))

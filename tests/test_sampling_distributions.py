@@ -96,3 +96,10 @@ def test_distribution_validation():
         Distribution.from_logits([])
     with pytest.raises(PlannerError, match="labels"):
         Distribution.from_logits([1.0, 2.0], ["a"])
+
+
+def test_the_block_built_labels_are_each_index_s_pseudo_token():
+    from llmplanner.core.sampling.synthetic import pseudo_token, pseudo_tokens
+
+    labels = pseudo_tokens(30_000)  # past the two-syllable words (160 + 160² = 25,760)
+    assert labels == tuple(pseudo_token(i) for i in range(30_000))

@@ -1,55 +1,16 @@
 """Fetching real distributions: a small HTTP server on 127.0.0.1 answers like llama-server, an
 OpenAI-compatible server (vLLM) and Ollama do; timeouts, refusals and malformed answers give one clear
 sentence."""
-import json
 import math
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from fake_engines import FakeEngine
 
 from llmplanner.core.errors import PlannerError
 from llmplanner.core.sampling import FetchError, fetch_distribution
 
 LP = {" Paris": math.log(0.6), " Lyon": math.log(0.2), " the": math.log(0.1)}
-
-
-class FakeEngine:
-    def __init__(self):
-        self.routes = {}
-        self.requests = []
-        self.release = threading.Event()
-        engine = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _answer(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                engine.requests.append((self.command, self.path, json.loads(body) if body else None))
-                status, payload = engine.routes.get(self.path, (404, b'{"error": "not found"}'))
-                if payload == "hang":
-                    engine.release.wait(5)
-                    return
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(payload if isinstance(payload, bytes) else json.dumps(payload).encode())
-
-            do_GET = do_POST = _answer
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.01,), daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

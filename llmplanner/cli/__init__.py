@@ -13,7 +13,7 @@ from ..core.errors import PlannerError
 from .common import ArgumentError
 
 #: Subcommand modules in ``llmplanner.cli``; each defines ``add_parser(subparsers)`` and ``run(args) -> int``.
-COMMANDS = ("estimate", "presets", "detect", "check", "formats", "gpus", "sample")
+COMMANDS = ("estimate", "fit", "presets", "detect", "check", "formats", "gpus", "sample")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -552,7 +552,9 @@ def estimate_request(plan: Plan, arch: Architecture, *, mode: str | None = None)
 
     The context is the plan's, capped at the model's maximum. Hardware picked from the catalogue becomes
     the engines' ``HardwareChoice`` (one GPU model: the first pick, with its count); ``detected`` hardware
-    is left to the detection layer and gives no devices here.
+    is left to the detection layer and gives no devices here. In the training modes the plan's
+    ``TrainingOptions`` become the request's ``training`` options (``training.gpu_count`` is the
+    data-parallel size), the context the sequence length and the batch the micro-batch per GPU.
     """
     from .estimate import EstimateRequest
     from .estimate import HardwareChoice as EngineHardware
@@ -561,6 +563,12 @@ def estimate_request(plan: Plan, arch: Architecture, *, mode: str | None = None)
     if plan.hardware.source == "catalogue" and plan.hardware.gpus:
         first = plan.hardware.gpus[0]
         hw = EngineHardware(gpu=first.name, gpu_count=first.count, ram_bytes=plan.hardware.ram_bytes)
+    mode = mode or plan.mode
+    training = {}
+    if mode != "inference":
+        t = plan.training
+        training = {"optimizer": t.optimizer, "recompute": t.recompute, "lora_rank": t.lora_rank,
+                    "lora_targets": tuple(t.lora_targets), "zero_stage": t.zero_stage, "data_parallel": t.gpu_count}
     return EstimateRequest(arch=arch, runtime=plan.runtime, weight_format=plan.weight_format,
                            kv_format=plan.kv_format, context=min(plan.context, arch.max_context), batch=plan.batch,
-                           mode=mode or plan.mode, hardware=hw)
+                           mode=mode, hardware=hw, training=training)

@@ -84,3 +84,37 @@ def percent(part: float, whole: float) -> str:
 
 def tokens(n: int) -> str:
     return translate("Format", "{0} tokens").format(exact(n))
+
+
+def probability(p: float) -> str:
+    """A probability as a percentage with the digits it needs: 30.0%, 1.5%, 0.52%, 0.0031%, 0%."""
+    if p != p:
+        return "–"
+    if p <= 0:
+        return "0%"
+    if p >= 0.01:
+        return f"{100 * p:.1f}%"
+    if p >= 1e-4:
+        return f"{100 * p:.2f}%"
+    return f"{100 * p:.2g}%"
+
+
+_VISIBLE = {" ": "␣", "\n": "↵", "\t": "⇥", "\r": "␍"}
+
+
+def token_text(token: str, limit: int = 14) -> str:
+    """A token as it can be read on screen: spaces at its ends, newlines and tabs made visible; elided."""
+    if token == "":
+        return "∅"
+    core = token.strip(" ")
+    lead = len(token) - len(token.lstrip(" "))
+    trail = len(token) - len(token.rstrip(" ")) if core else 0
+    text = "␣" * lead + "".join(_VISIBLE.get(c, c) for c in core) + "␣" * trail
+    if not core and not lead:
+        text = "".join(_VISIBLE.get(c, c) for c in token)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def gib(n_bytes: float, digits: int = 2) -> str:
+    """Bytes always in GiB (2³⁰ bytes), for tables and charts whose figures are compared with each other."""
+    return f"{n_bytes / 2**30:,.{digits}f} GiB"

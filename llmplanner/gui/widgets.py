@@ -33,6 +33,14 @@ def compact_rows(table: QtWidgets.QTableView) -> None:
     table.verticalHeader().setMinimumSectionSize(table.fontMetrics().height() + 4)
 
 
+def compact_combo() -> QtWidgets.QComboBox:
+    """A combo box as wide as its layout gives it, not as wide as its longest entry."""
+    box = QtWidgets.QComboBox()
+    box.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(10)
+    return box
+
+
 def context_stops(maximum: int) -> list[int]:
     """Slider positions: 2ᵏ and 1.5·2ᵏ from 512 up to ``maximum`` (which is always the last stop)."""
     stops, k = [], 9

@@ -7,7 +7,9 @@ The shape of Orange3's ``ConcurrentMixin`` and napari's slicer, on ``QThreadPool
   interval while it moves).
 - One job runs at a time per ``Computation``; a request that arrives meanwhile waits as the single pending
   one and replaces any earlier pending one. A newer request marks the running job's ``CancelToken``
-  cancelled (functions that loop may check it) and its result is dropped when it comes back.
+  cancelled (functions that loop may check it) and its result is dropped when it comes back. The same
+  token carries ``report_progress(done, total)``, which reaches ``progress_changed`` on the GUI thread
+  (only for the current job).
 - Results and errors travel through a relay ``QObject`` created here, on the GUI thread, to ``@Slot``
   methods (the PySide6 trap of style.md: a lambda connected to a signal would run in the worker thread).
 - ``PlannerError`` (bad input) becomes ``computation_failed(message)`` for the tab to show; any other
@@ -23,12 +25,20 @@ from .qt import QtCore, Signal, Slot
 
 
 class CancelToken:
-    """Handed to cancellable functions; ``cancelled`` turns true when a newer request supersedes the job."""
+    """Handed to cancellable functions; ``cancelled`` turns true when a newer request supersedes the job.
 
-    __slots__ = ("cancelled",)
+    ``report_progress(done, total)`` may be called from the worker thread as often as the function likes.
+    """
 
-    def __init__(self):
+    __slots__ = ("cancelled", "_progress")
+
+    def __init__(self, progress: Callable[[int, int], None] | None = None):
         self.cancelled = False
+        self._progress = progress
+
+    def report_progress(self, done: int, total: int) -> None:
+        if self._progress is not None and not self.cancelled:
+            self._progress(int(done), int(total))
 
 
 class _Relay(QtCore.QObject):
@@ -36,6 +46,7 @@ class _Relay(QtCore.QObject):
 
     job_finished = Signal(int, object)
     job_failed = Signal(int, object)
+    job_progress = Signal(int, int, int)
 
 
 class _Job(QtCore.QRunnable):
@@ -75,6 +86,8 @@ class Computation(QtCore.QObject):
     busy_changed = Signal(bool)
     activity_changed = Signal(str)
     """What is being computed now ('' when idle), for the status bar."""
+    progress_changed = Signal(int, int)
+    """(done, total) reported by the running job through its ``CancelToken``."""
 
     def __init__(self, fn: Callable, *, description: str = "", debounce_ms: int = 60, cancellable: bool = False,
                  pool: QtCore.QThreadPool | None = None, parent: QtCore.QObject | None = None):
@@ -96,6 +109,7 @@ class Computation(QtCore.QObject):
         self._relay = _Relay(self)
         self._relay.job_finished.connect(self._on_relay_job_finished)
         self._relay.job_failed.connect(self._on_relay_job_failed)
+        self._relay.job_progress.connect(self._on_relay_job_progress)
         self._timer = QtCore.QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(max(0, debounce_ms))
@@ -153,7 +167,8 @@ class Computation(QtCore.QObject):
             return  # a job is running: the pending request starts when it returns
         generation, args, description = self._pending
         self._pending = None
-        self._token = CancelToken()
+        relay = self._relay
+        self._token = CancelToken(lambda done, total: relay.job_progress.emit(generation, done, total))
         kwargs = {"cancel": self._token} if self._cancellable else {}
         self._running = generation
         self._started_at = time.perf_counter()
@@ -179,6 +194,11 @@ class Computation(QtCore.QObject):
         if self._job_done():
             self.completed += 1
             self.result_ready.emit(result)
+
+    @Slot(int, int, int)
+    def _on_relay_job_progress(self, generation: int, done: int, total: int) -> None:
+        if generation == self._running == self._generation:
+            self.progress_changed.emit(done, total)
 
     @Slot(int, object)
     def _on_relay_job_failed(self, generation: int, error) -> None:

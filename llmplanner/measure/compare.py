@@ -31,3 +31,27 @@ def compare_with_estimate(result) -> dict:
         "measured_kv_cache_bytes": result.kv_cache_bytes,
         "estimated_activations_bytes": est.activations_bytes,
     }
+
+
+def speed_estimate(result, target):
+    """The speed engine's decode and prefill tokens/s for what the check built and ran, on ``target``
+    (``core.target.Target``: this machine as detected): transformers runtime, the check's dtype, prompt and
+    generated tokens. None where the engine cannot time the device (a GPU outside the catalogue)."""
+    from dataclasses import replace
+
+    from ..core.errors import PlannerError
+    from ..core.estimate import EstimateRequest
+    from ..core.speed_estimate import speed_for
+
+    machine = target.cpu_only() if result.backend == "cpu" else target
+    if not machine.can_time:
+        return None
+    req = EstimateRequest(arch=result.built_architecture, runtime="transformers", weight_format=result.format,
+                          kv_format=result.format, context=result.prompt_tokens + result.gen_tokens,
+                          prompt_tokens=result.prompt_tokens, gen_tokens=result.gen_tokens).resolved()
+    try:
+        s = speed_for(replace(req, hardware=machine.hardware), host=machine.host)
+    except PlannerError:
+        return None
+    return {"decode_tokens_per_s": s.decode_tokens_per_s, "prefill_tokens_per_s": s.prefill_tokens_per_s,
+            "device": machine.label}

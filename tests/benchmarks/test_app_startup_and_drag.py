@@ -20,3 +20,4 @@ def test_longest_gui_thread_stall_while_dragging_the_context_slider(benchmark, q
     benchmark.extra_info.update(result)
     assert result["drag_ticks"] > 10
     assert result["drag_estimates"] >= 1
+    assert result["drag_tab"] == "precision"

@@ -96,11 +96,23 @@ def assign_layers(arch: Architecture, gpus: tuple[Device, ...], n_gpu_layers: in
     return tuple(where)
 
 
+def _check_cache_type(type_name: str) -> None:
+    """llama.cpp's ``--cache-type-k/-v`` accept only ggml types (``common/arg.cpp`` ``kv_cache_types``);
+    the FP8 caches of ``formats.KV_CACHE_TYPES`` are vLLM's."""
+    from ..errors import PlannerError
+    from ..formats import KV_CACHE_TYPES, kv_cache_type
+
+    if "llama.cpp" not in kv_cache_type(type_name).runtimes:
+        ours = ", ".join(k.name for k in KV_CACHE_TYPES.values() if "llama.cpp" in k.runtimes)
+        raise PlannerError(f"llama.cpp's KV cache types are {ours}; {type_name!r} is vLLM's", field="kv_format")
+
+
 def estimate(req: MemoryRequest) -> MemoryEstimate:
     arch = req.arch
     notes: list[str] = []
     fa = req.flash_attention
     type_k = type_v = req.kv_format
+    _check_cache_type(type_v)
     if _is_quantised(type_v) and not fa:
         fa = True
         notes.append(f"a {type_v} V cache needs flash attention in llama.cpp: modelled with -fa on")

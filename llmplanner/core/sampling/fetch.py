@@ -23,9 +23,7 @@ from __future__ import annotations
 import json
 import math
 import socket
-import urllib.error
 import urllib.parse
-import urllib.request
 from typing import Any
 
 from ..errors import PlannerError
@@ -56,12 +54,17 @@ def endpoint(url: str, kind: str) -> str:
 
 def _post(url: str, body: dict, timeout: float) -> Any:
     data = json.dumps(body).encode()
+    import urllib.request  # http.client, email and ssl: loaded when a fetch is made, not at start-up
+
     req = urllib.request.Request(url, data=data, method="POST",
                                  headers={"Content-Type": "application/json", "Accept": "application/json"})
     return _read_json(req, url, timeout)
 
 
 def _read_json(req, url: str, timeout: float) -> Any:
+    import urllib.error
+    import urllib.request
+
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             raw = resp.read()
@@ -225,6 +228,8 @@ def parse_ollama(answer: Any, url: str, version: str | None = None) -> Distribut
 
 
 def _ollama_version(url: str, timeout: float) -> str | None:
+    import urllib.request
+
     parts = urllib.parse.urlsplit(url)
     vurl = urllib.parse.urlunsplit(parts._replace(path="/api/version", query=""))
     try:

@@ -97,3 +97,94 @@ def flag(name: str) -> str:
 
 
 SETTING_NAMES: tuple[str, ...] = tuple(f.name for f in fields(SamplerSettings))
+
+
+# --- the plan file: settings as plain JSON ------------------------------------------------------------------
+
+_INTS = frozenset({"top_k", "penalty_last_n", "dry_allowed_length", "dry_penalty_last_n", "min_keep", "mirostat",
+                   "prompt_length"})
+_STRING_LISTS = frozenset({"samplers", "dry_sequence_breakers"})
+
+
+def _json_number(x: float):
+    """JSON has no infinities: a logit bias of -inf (forbid the token) is written as the string "-inf"."""
+    x = float(x)
+    if x == float("inf"):
+        return "inf"
+    if x == float("-inf"):
+        return "-inf"
+    return x
+
+
+def settings_to_json(settings: SamplerSettings) -> dict:
+    """The given settings as plain JSON values (lists for tuples), as a plan file stores them."""
+    out: dict = {}
+    for name, value in settings.given().items():
+        if name == "logit_bias":
+            out[name] = [[int(t), _json_number(b)] for t, b in value]
+        elif isinstance(value, tuple):
+            out[name] = list(value)
+        else:
+            out[name] = value
+    return out
+
+
+def _number(name: str, v) -> float:
+    if isinstance(v, str) and v.strip().lower() in ("inf", "-inf", "+inf"):
+        return float(v)
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v:
+        raise SettingError(name, f"must be a number, got {v!r}")
+    return float(v)
+
+
+def _whole(name: str, v) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not float(v).is_integer():
+        raise SettingError(name, f"must be a whole number, got {v!r}")
+    return int(v)
+
+
+def _read(name: str, v):
+    if name in _INTS:
+        return _whole(name, v)
+    if name == "do_sample":
+        if not isinstance(v, bool):
+            raise SettingError(name, f"must be true or false, got {v!r}")
+        return v
+    if name == "history":
+        if not isinstance(v, list):
+            raise SettingError(name, f"must be a list of token ids, got {v!r}")
+        return tuple(_whole(name, t) for t in v)
+    if name == "logit_bias":
+        if not isinstance(v, list) or not all(isinstance(p, list) and len(p) == 2 for p in v):
+            raise SettingError(name, f"must be a list of [token id, bias] pairs, got {v!r}")
+        return tuple((_whole(name, t), _number(name, b)) for t, b in v)
+    if name in _STRING_LISTS:
+        if not isinstance(v, list) or not all(isinstance(s, str) for s in v):
+            raise SettingError(name, f"must be a list of names, got {v!r}")
+        return tuple(v)
+    value = _number(name, v)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise SettingError(name, f"must be a finite number, got {v!r}")
+    return value
+
+
+def settings_from_json(data) -> tuple[SamplerSettings, dict, list[str]]:
+    """Settings from a plan file's JSON: (settings, keys that are not sampler settings, problems).
+
+    Tolerant like the plan reader: a value of the wrong type is left out (the engine's default applies) and
+    named in ``problems``; keys that are not ours are returned untouched so that saving keeps them.
+    """
+    values: dict = {}
+    unknown: dict = {}
+    problems: list[str] = []
+    for name, v in dict(data or {}).items():
+        if name not in SETTING_NAMES:
+            unknown[name] = v
+            continue
+        if v is None:
+            continue
+        try:
+            values[name] = _read(name, v)
+        except SettingError as e:
+            problems.append(f"sampling.settings.{e}")
+    return SamplerSettings(**values), unknown, problems
